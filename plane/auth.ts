@@ -1,0 +1,56 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { DB } from "./store";
+import { unauthenticated, permissionDenied } from "./errors";
+
+export interface User {
+  userName: string;
+  isAdmin: boolean;
+}
+
+/** The anonymous caller of unauthenticated routes (health). */
+export const ANONYMOUS: User = { userName: "anonymous", isAdmin: false };
+export const ADMIN_USER_NAME = "admin@dbserve.local";
+
+/** Tokens look like Databricks PATs so clients that sniff the prefix are satisfied. */
+export function newToken(): string {
+  return "dapi" + randomBytes(16).toString("hex");
+}
+
+/** Only hashes are stored in the DB: the admin token's canonical copy is the 0600 `<data>/token` file. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function registerUser(db: DB, userName: string, token: string, isAdmin: boolean): void {
+  db.prepare(
+    "INSERT INTO users (user_name, token_hash, is_admin, created_at) VALUES (?, ?, ?, ?) " +
+      "ON CONFLICT(user_name) DO UPDATE SET token_hash = excluded.token_hash, is_admin = excluded.is_admin",
+  ).run(userName, hashToken(token), isAdmin ? 1 : 0, Date.now());
+}
+
+export function userExists(db: DB, userName: string): boolean {
+  return db.prepare("SELECT 1 FROM users WHERE user_name = ?").get(userName) !== undefined;
+}
+
+export function authenticate(db: DB, req: IncomingMessage): User {
+  const header = req.headers["authorization"];
+  if (typeof header !== "string" || header.trim() === "") {
+    throw unauthenticated("Credential was not sent or was of an unsupported type for this API.");
+  }
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw unauthenticated("Credential was not sent or was of an unsupported type for this API.");
+  const wanted = Buffer.from(hashToken(m[1]), "hex");
+  const row = db.prepare("SELECT user_name, token_hash, is_admin FROM users WHERE token_hash = ?").get(wanted.toString("hex")) as
+    | { user_name: string; token_hash: string; is_admin: number }
+    | undefined;
+  // The lookup is by hash already; the constant-time compare keeps the check honest if the query ever changes.
+  if (!row || !timingSafeEqual(Buffer.from(row.token_hash, "hex"), wanted)) {
+    throw unauthenticated("Invalid access token.");
+  }
+  return { userName: row.user_name, isAdmin: row.is_admin === 1 };
+}
+
+export function requireAdmin(user: User): void {
+  if (!user.isAdmin) throw permissionDenied(`User ${user.userName} is not a workspace admin.`);
+}

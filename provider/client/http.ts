@@ -1,0 +1,98 @@
+import { backoffDelay, sleep } from "./backoff";
+import { DatabricksApiError, redact } from "./errors";
+
+/** Adds authentication headers to a request; resolved at run time, never serialized. */
+export type Authenticator = (headers: Headers) => Promise<void>;
+
+export interface ApiClientOptions {
+  host: string;
+  authenticate: Authenticator;
+  /** How long to keep retrying throttled / unavailable / dropped requests before giving up. */
+  retryBudgetMs?: number;
+  userAgent?: string;
+  /** Receives a line whenever the client waits before a retry (shown as progress by the engine). */
+  onRetry?: (message: string) => void;
+}
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * A small JSON client for the Databricks REST API. It retries what the API asks to be retried (429, 503, 502, 504
+ * and connections dropped before an answer) with Retry-After when the server sends it and capped jittered backoff
+ * otherwise. Non-idempotent creates are retried too: a dropped POST may have been applied, so callers adopt an
+ * object that appears with their own name instead of failing (see `adopt` logic in resources).
+ */
+export class ApiClient {
+  readonly host: string;
+  private readonly retryBudgetMs: number;
+
+  constructor(private readonly opts: ApiClientOptions) {
+    this.host = opts.host.replace(/\/+$/, "");
+    this.retryBudgetMs = opts.retryBudgetMs ?? 10 * 60 * 1000;
+  }
+
+  async request<T>(method: HttpMethod, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
+    const url = new URL(this.host + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const headers = new Headers({ Accept: "application/json", "User-Agent": this.opts.userAgent ?? "pulumi-databricks-serving" });
+      if (body !== undefined) headers.set("Content-Type", "application/json");
+      await this.opts.authenticate(headers);
+      let res: Response;
+      try {
+        res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (err) {
+        // The connection dropped or was refused: nothing came back, so try again within the budget.
+        const waitMs = backoffDelay(attempt, { initialMs: 250, maxMs: 10_000 });
+        if (Date.now() - started + waitMs > this.retryBudgetMs) {
+          throw new Error(redact(`${method} ${path}: no answer from ${this.host} (${(err as Error).message})`));
+        }
+        this.opts.onRetry?.(`${method} ${path}: connection failed, retrying in ${waitMs} ms`);
+        await sleep(waitMs);
+        continue;
+      }
+      const text = await res.text();
+      if (res.ok) return (text ? JSON.parse(text) : {}) as T;
+      const error = toApiError(res, text, method, path);
+      if (!error.isRetryable) throw error;
+      const waitMs = error.retryAfterSeconds !== undefined
+        ? error.retryAfterSeconds * 1000 + Math.round(Math.random() * 250)
+        : backoffDelay(attempt, { initialMs: 500, maxMs: 20_000 });
+      if (Date.now() - started + waitMs > this.retryBudgetMs) throw error;
+      this.opts.onRetry?.(`${method} ${path}: ${error.status} ${error.errorCode}, retrying in ${waitMs} ms`);
+      await sleep(waitMs);
+    }
+  }
+
+  get<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
+    return this.request<T>("GET", path, undefined, query);
+  }
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("POST", path, body);
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PUT", path, body);
+  }
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PATCH", path, body);
+  }
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>("DELETE", path);
+  }
+}
+
+function toApiError(res: Response, text: string, method: string, path: string): DatabricksApiError {
+  let code = `HTTP_${res.status}`;
+  let message = res.statusText || "request failed";
+  try {
+    const parsed = JSON.parse(text) as { error_code?: string; message?: string };
+    if (parsed.error_code) code = parsed.error_code;
+    if (parsed.message) message = parsed.message;
+  } catch {
+    if (text) message = text.slice(0, 500);
+  }
+  const retryAfter = res.headers.get("retry-after");
+  const seconds = retryAfter !== null && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
+  return new DatabricksApiError(res.status, code, redact(message), method, path, seconds);
+}

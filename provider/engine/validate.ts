@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { containsUnknown, touchesUnknown } from "./unknown";
+
+/** One problem with a declaration: the engine shows `property` and `reason` at preview. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Renders a zod issue path the way users write it in a program: `servedEntities[1].entityVersion`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** A zod issue as a sentence that names the bad value and what would be valid. */
+function explain(issue: z.core.$ZodIssue, input: unknown): string {
+  const got = describeValue(valueAt(input, issue.path));
+  switch (issue.code) {
+    case "invalid_value":
+      return `got ${got}; valid values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "unrecognized_keys":
+      return `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}: remove them or check the spelling`;
+    case "invalid_type":
+      return valueAt(input, issue.path) === undefined
+        ? `is required (expected ${issue.expected})`
+        : `got ${got}; expected ${issue.expected}`;
+    default:
+      return `got ${got}: ${issue.message}`;
+  }
+}
+
+/**
+ * Parses inputs with a zod schema, collecting every problem at once. Problems located at or inside a value that
+ * is unknown during preview are dropped; the parsed value is only returned when there are no failures and
+ * nothing is unknown (otherwise semantic checks must wait for the real values).
+ */
+export function parseInputs<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { value?: z.infer<S>; failures: CheckFailure[] } {
+  const result = schema.safeParse(input);
+  if (result.success) {
+    return containsUnknown(input) ? { failures: [] } : { value: result.data, failures: [] };
+  }
+  const failures: CheckFailure[] = [];
+  for (const issue of result.error.issues) {
+    if (touchesUnknown(input, issue.path)) continue;
+    const property = formatPath(issue.path) || "(inputs)";
+    failures.push({ property, reason: `${property}: ${explain(issue, input)}` });
+  }
+  return { failures };
+}
