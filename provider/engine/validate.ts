@@ -66,7 +66,7 @@ export function parseInputs<S extends z.ZodType>(
   for (const issue of result.error.issues) {
     if (touchesUnknown(input, issue.path)) continue;
     const property = formatPath(issue.path) || "(inputs)";
-    failures.push({ property, reason: `${property}: ${explain(issue, input)}` });
+    failures.push({ property, reason: explain(issue, input) });
   }
   return { failures };
 }

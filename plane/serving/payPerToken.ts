@@ -1,0 +1,2 @@
+import type { PlaneContext } from "../context";
+export function seedPayPerTokenEndpoints(_plane: PlaneContext): void {}

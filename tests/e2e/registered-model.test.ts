@@ -1,0 +1,112 @@
+/**
+ * The foundation's proof: our dynamic resources run under the real Pulumi engine (CLI built from Go modules),
+ * from compiled dist/, against the embedded plane — preview, up, refresh, destroy — and no credential reaches state.
+ */
+import { startPlaneProcess, PlaneProcess } from "../helpers/plane";
+import { stepsFor, TestStack } from "../helpers/stack";
+
+const program = (comment: string) => `
+import * as serving from "pulumi-databricks-serving";
+const model = new serving.RegisteredModel("support-bot", {
+  catalog: "main",
+  schema: "genai",
+  name: "support_bot",
+  comment: ${JSON.stringify(comment)},
+});
+export const fullName = model.fullName;
+export const owner = model.effectiveOwner;
+`;
+
+describe("RegisteredModel through the real Pulumi CLI", () => {
+  let plane: PlaneProcess;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    plane = await startPlaneProcess();
+    stack = await TestStack.create({ program: program("first"), plane });
+  });
+  afterAll(async () => {
+    await plane?.stop();
+    stack?.dispose();
+  });
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${plane.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${plane.token}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it("previews a create with the model's inputs", async () => {
+    const preview = await stack.preview();
+    expect(preview.code).toBe(0);
+    const steps = stepsFor(preview, "RegisteredModel");
+    expect(steps).toHaveLength(1);
+    expect(steps[0].op).toBe("create");
+    expect(steps[0].urn).toContain("pulumi-nodejs:dynamic/databricks-serving:RegisteredModel::support-bot");
+    expect(steps[0].newState?.inputs).toMatchObject({ catalog: "main", schema: "genai", name: "support_bot", comment: "first" });
+  });
+
+  it("creates the model and exports its outputs", async () => {
+    const up = await stack.up();
+    expect(up.stderr + up.stdout).not.toMatch(/error:/);
+    expect(up.code).toBe(0);
+    const outputs = await stack.outputs();
+    expect(outputs.fullName).toBe("main.genai.support_bot");
+    const remote = await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot");
+    expect(remote.status).toBe(200);
+    expect(remote.body.comment).toBe("first");
+    expect(outputs.owner).toBe(remote.body.owner);
+  });
+
+  it("keeps credentials and the host out of the state", async () => {
+    const state = await stack.exportState();
+    expect(state.text).not.toContain(plane.token);
+    expect(state.text).not.toContain(plane.url);
+    expect(state.text).not.toMatch(/DATABRICKS_TOKEN|Bearer /);
+    // The serialized provider is the tiny shim, not a captured client.
+    const model = state.resources.find((r) => r.type.endsWith(":RegisteredModel"));
+    const providerSource = String(model?.outputs?.__provider ?? "");
+    expect(providerSource).toContain("pulumi-databricks-serving/dist/provider/dispatch");
+    expect(providerSource.length).toBeLessThan(20_000);
+  });
+
+  it("shows no changes on a second preview", async () => {
+    const preview = await stack.preview();
+    expect(stepsFor(preview, "RegisteredModel").map((s) => s.op)).toEqual(["same"]);
+  });
+
+  it("previews a comment change as an in-place update and applies it", async () => {
+    stack.writeProgram(program("second"));
+    const preview = await stack.preview();
+    const [step] = stepsFor(preview, "RegisteredModel");
+    expect(step.op).toBe("update");
+    expect(step.diffReasons).toEqual(["comment"]);
+    expect((await stack.up()).code).toBe(0);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot")).body.comment).toBe("second");
+  });
+
+  it("finds an out-of-band change on refresh", async () => {
+    const patched = await api("PATCH", "/api/2.1/unity-catalog/models/main.genai.support_bot", { comment: "edited by hand" });
+    expect(patched.status).toBe(200);
+    const refresh = await stack.refresh();
+    expect(refresh.code).toBe(0);
+    const state = await stack.exportState();
+    const model = state.resources.find((r) => r.type.endsWith(":RegisteredModel"));
+    expect(model?.outputs?.comment).toBe("edited by hand");
+    // The declaration still says "second": the next preview wants to put it back.
+    const preview = await stack.preview();
+    const [step] = stepsFor(preview, "RegisteredModel");
+    expect(step.op).toBe("update");
+    expect(step.diffReasons).toEqual(["comment"]);
+  });
+
+  it("destroys everything it created", async () => {
+    const destroy = await stack.destroy();
+    expect(destroy.code).toBe(0);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot")).status).toBe(404);
+    expect(await stack.managedResources()).toEqual([]);
+  });
+});
