@@ -18,6 +18,8 @@ export const FaultRuleInput = z.strictObject({
   kind: z.enum(["error", "latency", "drop", "deployment_failure"]),
   route: z.string().min(1).default("*"),
   method: z.string().optional(),
+  /** deployment_failure only: a glob on the endpoint name, to fail one endpoint's deployments. */
+  endpoint: z.string().optional(),
   probability: z.number().min(0).max(1).default(1),
   status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
   latency_ms: z.number().int().min(0).max(600000).optional(),
@@ -90,15 +92,16 @@ export class Faults {
   }
 
   /** When a request starts a deployment: the failure message to deploy with, if a rule fires. */
-  deploymentFailure(method: string, path: string): string | undefined {
-    const rule = this.fire(method, path, (k) => k === "deployment_failure");
+  deploymentFailure(method: string, path: string, endpointName: string): string | undefined {
+    const rule = this.fire(method, path, (k) => k === "deployment_failure", endpointName);
     if (!rule) return undefined;
     return rule.message ?? "Served entity deployment failed: container exited with code 1 (injected fault).";
   }
 
-  private fire(method: string, path: string, kindOk: (k: FaultRule["kind"]) => boolean): FaultRule | undefined {
+  private fire(method: string, path: string, kindOk: (k: FaultRule["kind"]) => boolean, endpointName?: string): FaultRule | undefined {
     for (const rule of this.rules) {
       if (!kindOk(rule.kind)) continue;
+      if (rule.endpoint !== undefined && (endpointName === undefined || !globToRegExp(rule.endpoint).test(endpointName))) continue;
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (!globToRegExp(rule.route).test(path)) continue;
       if (this.random() >= rule.probability) continue;

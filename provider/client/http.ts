@@ -65,6 +65,18 @@ export class ApiClient {
     }
   }
 
+  /**
+   * A raw request (e.g. an artifact upload). The workspace's credentials are added only when `url` is on this
+   * client's host, so they never reach a cloud storage URL; callers must not put such URLs (they may carry SAS
+   * tokens) into errors.
+   */
+  async fetchRaw(url: string, init: { method: HttpMethod; body?: Uint8Array; headers?: Record<string, string> }): Promise<Response> {
+    const headers = new Headers(init.headers ?? {});
+    headers.set("User-Agent", this.opts.userAgent ?? "pulumi-databricks-serving");
+    if (new URL(url).origin === new URL(this.host).origin) await this.opts.authenticate(headers);
+    return fetch(url, { method: init.method, headers, body: init.body });
+  }
+
   get<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
     return this.request<T>("GET", path, undefined, query);
   }

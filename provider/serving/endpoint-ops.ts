@@ -1,0 +1,205 @@
+/**
+ * Create / adopt / converge / delete of a serving endpoint, shared by ServingEndpoint and
+ * ProvisionedThroughputEndpoint. The server is the source of truth: updates compare the desired wire state with
+ * what the server holds now, so an interrupted or failed run converges when run again.
+ */
+import type { serving } from "@databricks/sdk-experimental";
+import type { ApiClient } from "../client/http";
+import { DatabricksApiError } from "../client/errors";
+import { compact, jsonEqual } from "../engine/reconcile";
+import { normalizeAiGateway } from "./normalize";
+import { DeploymentFailed, ENDPOINTS, endpointPath, waitForEndpoint, waitForUpdateToEnd } from "./wait";
+import {
+  aiGatewayFromWire,
+  hasManagedByTag,
+  tagsToWire,
+  type WireAiGateway,
+  type WireAutoCapture,
+  type WireEmailNotifications,
+  type WireEndpoint,
+  type WireServedEntity,
+  type WireTraffic,
+} from "./wire";
+import { MANAGED_BY_KEY } from "./schemas";
+
+/** Which API family configures the endpoint: the regular routes, or the provisioned-throughput `/pt` routes. */
+export type ConfigRoute = "regular" | "pt";
+
+export interface DesiredEndpoint {
+  name: string;
+  route: ConfigRoute;
+  servedEntities: WireServedEntity[];
+  traffic?: WireTraffic;
+  autoCapture?: WireAutoCapture;
+  /** The gateway as declared (wire form); an empty object means "no gateway features on". */
+  aiGateway: WireAiGateway;
+  /** User tags (our managed-by tag is added on the wire). */
+  tags?: Record<string, string>;
+  description?: string;
+  budgetPolicyId?: string;
+  routeOptimized?: boolean;
+  emailNotifications?: WireEmailNotifications;
+}
+
+export interface OpOptions {
+  timeoutMs: number;
+  progress?: (message: string) => void;
+}
+
+const isConflict = (err: unknown, codes: string[]) => err instanceof DatabricksApiError && err.status === 409 && codes.includes(err.errorCode);
+
+function configBody(d: DesiredEndpoint): Record<string, unknown> {
+  if (d.route === "pt") {
+    // The /pt API takes only entity, version, name and model units per entity (SDK `PtServedModel`).
+    const entities = d.servedEntities.map((e) => compact({ entity_name: e.entity_name, entity_version: e.entity_version, name: e.name, provisioned_model_units: e.provisioned_model_units }));
+    return compact({ served_entities: entities, traffic_config: d.traffic });
+  }
+  return compact({ served_entities: d.servedEntities, traffic_config: d.traffic, auto_capture_config: d.autoCapture });
+}
+
+function createBody(d: DesiredEndpoint): Record<string, unknown> {
+  const gateway = normalizeAiGateway(aiGatewayFromWire(d.aiGateway)) ? d.aiGateway : undefined;
+  return compact({
+    name: d.name,
+    config: configBody(d),
+    ai_gateway: gateway,
+    tags: tagsToWire(d.tags),
+    description: d.route === "pt" ? undefined : d.description,
+    budget_policy_id: d.budgetPolicyId,
+    route_optimized: d.route === "pt" ? undefined : d.routeOptimized,
+    email_notifications: d.emailNotifications,
+  });
+}
+
+/** Drops every `*_plaintext` field: the server never returns them, so they cannot be compared. */
+function withoutPlaintext(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPlaintext);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !k.endsWith("_plaintext")).map(([k, v]) => [k, withoutPlaintext(v)]));
+  }
+  return value;
+}
+
+/**
+ * Whether the server's active config differs from the desired one, looking only at fields we send (server-side
+ * defaults such as a filled-in workload size are not differences) and ignoring entity and route order.
+ */
+export function configDiffers(d: DesiredEndpoint, active: serving.EndpointCoreConfigOutput | undefined): boolean {
+  const server = active?.served_entities ?? [];
+  if (server.length !== d.servedEntities.length) return true;
+  for (const want of d.servedEntities) {
+    const have = server.find((s) => s.name === want.name) as Record<string, unknown> | undefined;
+    if (!have) return true;
+    for (const [k, v] of Object.entries(want)) {
+      if (d.route === "pt" && !["entity_name", "entity_version", "name", "provisioned_model_units"].includes(k)) continue;
+      if (!jsonEqual(withoutPlaintext(v), withoutPlaintext(have[k]))) return true;
+    }
+  }
+  const routes = (t: WireTraffic | undefined) =>
+    (t?.routes ?? []).map((r) => ({ n: r.served_entity_name ?? r.served_model_name, p: r.traffic_percentage })).sort((a, b) => String(a.n).localeCompare(String(b.n)));
+  if (d.traffic && !jsonEqual(routes(d.traffic), routes(active?.traffic_config))) return true;
+  if (d.autoCapture) {
+    const a = active?.auto_capture_config;
+    const have = compact({ enabled: a?.enabled ?? false, catalog_name: a?.catalog_name, schema_name: a?.schema_name, table_name_prefix: a?.table_name_prefix });
+    if (!jsonEqual(compact({ ...d.autoCapture, enabled: d.autoCapture.enabled ?? false }), have)) return true;
+  }
+  return false;
+}
+
+/** Retries an operation rejected with 409 RESOURCE_CONFLICT (an update in progress) after that update ends. */
+async function afterConflicts<T>(client: ApiClient, name: string, opts: OpOptions, op: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      if (!isConflict(err, ["RESOURCE_CONFLICT", "ABORTED"]) || attempt >= 5) throw err;
+      opts.progress?.(`serving endpoint ${name}: another update is in progress, waiting for it to finish before retrying`);
+      await waitForUpdateToEnd(client, name, opts);
+    }
+  }
+}
+
+async function putConfig(client: ApiClient, d: DesiredEndpoint, opts: OpOptions): Promise<void> {
+  await afterConflicts(client, d.name, opts, () =>
+    d.route === "pt"
+      ? client.put(`${ENDPOINTS}/pt/${encodeURIComponent(d.name)}/config`, { config: configBody(d) })
+      : client.put(`${endpointPath(d.name)}/config`, configBody(d)),
+  );
+}
+
+export class NotOurs extends Error {}
+
+/**
+ * Creates the endpoint and waits until it is READY. An endpoint of the same name that carries our managed-by tag
+ * (e.g. from an interrupted run) or that the user asked to adopt is taken over and converged instead.
+ * Throws DeploymentFailed (with the server's message) after the endpoint exists, so callers keep it in state.
+ */
+export async function createOrAdopt(client: ApiClient, d: DesiredEndpoint, adopt: boolean, opts: OpOptions): Promise<{ endpoint: WireEndpoint; adopted: boolean }> {
+  try {
+    await client.post<WireEndpoint>(d.route === "pt" ? `${ENDPOINTS}/pt` : ENDPOINTS, createBody(d));
+  } catch (err) {
+    if (!isConflict(err, ["RESOURCE_ALREADY_EXISTS", "ALREADY_EXISTS"])) throw err;
+    const existing = await client.get<WireEndpoint>(endpointPath(d.name));
+    if (!hasManagedByTag(existing) && !adopt) {
+      throw new NotOurs(
+        `a serving endpoint named ${JSON.stringify(d.name)} already exists and was not created by pulumi-databricks-serving (no ${MANAGED_BY_KEY} tag). ` +
+          "To manage it with Pulumi, set `adopt: true` on this resource (it takes over the endpoint and converges it to this declaration; " +
+          "`pulumi import` does not work for dynamic resources), or choose another `name`.",
+      );
+    }
+    opts.progress?.(`serving endpoint ${d.name} already exists (${hasManagedByTag(existing) ? "created by us earlier" : "adopt: true"}): adopting it`);
+    return { endpoint: await converge(client, d, existing, { ...opts, forceConfig: false }), adopted: true };
+  }
+  return { endpoint: await waitForEndpoint(client, d.name, { ...opts, ready: true }), adopted: false };
+}
+
+/**
+ * Brings an existing endpoint to the desired state, one call at a time as the official tools do: config (one PUT,
+ * then wait), AI gateway, tags, notifications. `forceConfig` sends the config even when the server's copy looks
+ * equal (a write-only secret changed).
+ */
+export async function converge(client: ApiClient, d: DesiredEndpoint, current: WireEndpoint, opts: OpOptions & { forceConfig: boolean }): Promise<WireEndpoint> {
+  let ep = current;
+  if (ep.state?.config_update === "IN_PROGRESS") ep = await waitForUpdateToEnd(client, d.name, opts);
+  if (opts.forceConfig || configDiffers(d, ep.config)) {
+    await putConfig(client, d, opts);
+    ep = await waitForEndpoint(client, d.name, { ...opts, ready: true });
+  }
+  if (!jsonEqual(normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)), normalizeAiGateway(aiGatewayFromWire(d.aiGateway)))) {
+    await afterConflicts(client, d.name, opts, () => client.put(`${endpointPath(d.name)}/ai-gateway`, d.aiGateway));
+  }
+  const want = tagsToWire(d.tags);
+  const have = ep.tags ?? [];
+  const add = want.filter((t) => !have.some((h) => h.key === t.key && (h.value ?? "") === (t.value ?? "")));
+  const remove = have.filter((h) => !want.some((t) => t.key === h.key)).map((h) => h.key);
+  if (add.length || remove.length) {
+    await afterConflicts(client, d.name, opts, () => client.patch(`${endpointPath(d.name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })));
+  }
+  const notifications = (e: WireEmailNotifications | undefined) => ({ f: e?.on_update_failure ?? [], s: e?.on_update_success ?? [] });
+  if (d.emailNotifications !== undefined || (ep.email_notifications && (ep.email_notifications.on_update_failure?.length || ep.email_notifications.on_update_success?.length))) {
+    if (!jsonEqual(notifications(d.emailNotifications), notifications(ep.email_notifications))) {
+      await client.patch(`${endpointPath(d.name)}/notifications`, { email_notifications: d.emailNotifications ?? { on_update_failure: [], on_update_success: [] } });
+    }
+  }
+  return client.get<WireEndpoint>(endpointPath(d.name));
+}
+
+/** Deletes the endpoint; one that is already gone is the outcome delete wants. */
+export async function deleteEndpoint(client: ApiClient, name: string, opts: OpOptions): Promise<void> {
+  try {
+    await afterConflicts(client, name, opts, () => client.delete(endpointPath(name)));
+  } catch (err) {
+    if (!(err instanceof DatabricksApiError && err.isNotFound)) throw err;
+  }
+}
+
+export async function getEndpoint(client: ApiClient, name: string): Promise<WireEndpoint | undefined> {
+  try {
+    return await client.get<WireEndpoint>(endpointPath(name));
+  } catch (err) {
+    if (err instanceof DatabricksApiError && err.isNotFound) return undefined;
+    throw err;
+  }
+}
+
+export { DeploymentFailed };
