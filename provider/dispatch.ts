@@ -15,6 +15,13 @@ type AnyKind = ResourceKind<object, object>;
 /** Kind name → module (relative to this file) exporting `kind`. Loaded on first use. */
 const registry: Record<string, string> = {
   RegisteredModel: "./resources/registered-model",
+  ServingEndpoint: "./resources/serving-endpoint",
+  ProvisionedThroughputEndpoint: "./resources/provisioned-throughput-endpoint",
+  PayPerTokenGateway: "./resources/pay-per-token-gateway",
+  EndpointPermissions: "./resources/endpoint-permissions",
+  ModelVersion: "./resources/model-version",
+  ModelAlias: "./resources/model-alias",
+  WorkspaceGeo: "./resources/workspace-geo",
 };
 
 export function registerKind(name: string, modulePath: string): void {

@@ -8,8 +8,13 @@ import { ArgsOf, MODULE } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
 
-/** Unity Catalog identifiers: letters, digits and underscores (hyphens need quoting in SQL, so we refuse them). */
-const ucName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a Unity Catalog identifier: letters, digits, underscores, not starting with a digit").max(255);
+/** Unity Catalog identifiers: letters, digits and underscores (hyphens need quoting in SQL, so we refuse them). UC
+ * stores them in lower case, so that is the canonical form: `Support_Bot` must not read back as a rename. */
+const ucName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a Unity Catalog identifier: letters, digits, underscores, not starting with a digit")
+  .max(255)
+  .transform((s) => s.toLowerCase());
 
 export const registeredModelInputs = z
   .object({
@@ -85,7 +90,10 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
     const replaces = REPLACE_ON.filter((k) => !jsonEqual(old[k], news[k]));
     const inPlace = (["comment", "owner", "connection"] as const).some((k) => !jsonEqual(old[k], news[k]));
     if (replaces.length === 0 && !inPlace) return { changes: false };
-    return { changes: undefined, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
+    // Same full name (a new storage location): the old model must go first. A rename creates the new model first,
+    // so anything serving from the old one keeps working until its dependents have moved.
+    const sameName = fullNameOf(old) === fullNameOf(news);
+    return { changes: undefined, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 && sameName };
   },
 
   async create(inputs) {
@@ -133,10 +141,12 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
     return { id: info.full_name, props: toOutputs(inputs, info), inputs };
   },
 
-  async update(id, _olds, news) {
+  async update(id, olds, news) {
     const client = await clientFor(news.connection);
     const current = await client.get<RegisteredModelInfo>(modelPath(id));
-    const info = await patchIfNeeded(news, current);
+    // A comment removed from the declaration is cleared, not left behind.
+    const target = news.comment === undefined && olds.comment !== undefined ? { ...news, comment: "" } : news;
+    const info = await patchIfNeeded(target, current);
     return { outs: toOutputs(news, info) };
   },
 

@@ -5,15 +5,13 @@ import { PartialFailure, type ResourceKind } from "../engine/kind";
 import { compact, jsonEqual } from "../engine/reconcile";
 import { ArgsOf, MODULE } from "../engine/types";
 import { makeProvider } from "../shim";
-import { CheckFailure, parseInputs } from "../engine/validate";
+import { parseInputs } from "../engine/validate";
 import { converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
-import { endpointAutoName } from "../serving/naming";
-import { hashEntitySecrets, isSecretPath, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
+import { hashEntitySecrets, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
 import { endpointRules, MAX_SERVED_ENTITIES } from "../serving/rules";
 import {
   aiGatewaySchema,
   autoCaptureSchema,
-  DEFAULT_WAIT_TIMEOUT_SECONDS,
   emailNotificationsSchema,
   endpointNameSchema,
   namingInputs,
@@ -23,7 +21,8 @@ import {
   waitTimeoutSchema,
   type ServedEntityInput,
 } from "../serving/schemas";
-import { endpointState, entitiesFromRemote, progress } from "../serving/remote";
+import { entitiesFromRemote, progress } from "../serving/remote";
+import { EndpointServerFields, LOCAL_FIELDS, serverFields, SERVER_FIELD_PLACEHOLDERS, timeoutMs, withEndpointName, withoutSecretValues, withoutServerFields } from "../serving/common";
 import {
   aiGatewayFromWire,
   aiGatewayToWire,
@@ -63,28 +62,12 @@ export const servingEndpointInputs = z
   });
 export type ServingEndpointInputs = z.infer<typeof servingEndpointInputs>;
 
-/** Server facts kept beside the declaration (update/read/delete receive only outputs: pulumi/pulumi#9086). */
-export interface ServingEndpointServerFields {
-  endpointId: string;
-  endpointUrl?: string;
-  state?: { ready?: string; configUpdate?: string };
-  configVersion?: number;
-  task?: string;
-  creator?: string;
-  createdAt?: number;
-  updatedAt?: number;
-}
-export type ServingEndpointOutputs = ServingEndpointInputs & ServingEndpointServerFields;
+export type ServingEndpointOutputs = ServingEndpointInputs & EndpointServerFields;
 
-const SERVER_FIELDS = ["endpointId", "endpointUrl", "state", "configVersion", "task", "creator", "createdAt", "updatedAt"] as const;
-/** Inputs that steer the provider, not the endpoint: changing them alone is not a change to apply. */
-const LOCAL_FIELDS = ["adopt", "waitTimeoutSeconds", "logicalName", "nameSeed"] as const;
 const REPLACE_ON = ["name", "routeOptimized", "description", "budgetPolicyId"] as const;
 
 export function declaredInputs(outs: ServingEndpointOutputs): ServingEndpointInputs {
-  const copy: Record<string, unknown> = { ...outs };
-  for (const k of SERVER_FIELDS) delete copy[k];
-  return copy as ServingEndpointInputs;
+  return withoutServerFields(outs) as ServingEndpointInputs;
 }
 
 /** The declaration as outputs store it: write-only secrets as hashes. */
@@ -94,19 +77,6 @@ function storable(inputs: ServingEndpointInputs): ServingEndpointInputs {
 
 function toOutputs(inputs: ServingEndpointInputs, ep: WireEndpoint): ServingEndpointOutputs {
   return compact({ ...storable(inputs), ...serverFields(ep) });
-}
-
-function serverFields(ep: WireEndpoint): ServingEndpointServerFields {
-  return compact({
-    endpointId: ep.id ?? "",
-    endpointUrl: ep.endpoint_url,
-    state: endpointState(ep),
-    configVersion: ep.config?.config_version,
-    task: ep.task,
-    creator: ep.creator,
-    createdAt: ep.creation_timestamp,
-    updatedAt: ep.last_updated_timestamp,
-  });
 }
 
 const isExternal = (entities: ServedEntityInput[] | undefined) => (entities ?? []).some((e) => e.externalModel !== undefined);
@@ -126,19 +96,6 @@ export function desiredOf(inputs: ServingEndpointInputs): DesiredEndpoint {
     routeOptimized: inputs.routeOptimized,
     emailNotifications: inputs.emailNotifications ? emailNotificationsToWire(inputs.emailNotifications) : undefined,
   };
-}
-
-const timeoutMs = (inputs: { waitTimeoutSeconds?: number }) => (inputs.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000;
-
-/** Secret values never appear in an error: only their path does. */
-export function withoutSecretValues(failures: CheckFailure[]): CheckFailure[] {
-  return failures.map((f) => (isSecretPath(f.property) ? { property: f.property, reason: `${f.property}: invalid value (not shown: it may be a secret)` } : f));
-}
-
-/** Fills in the endpoint name (explicit, or the stable auto-name) on whatever shape the inputs have. */
-export function withEndpointName<T extends { name?: unknown; logicalName?: unknown; nameSeed?: unknown }>(news: T): T {
-  if (news.name !== undefined || typeof news.logicalName !== "string") return news;
-  return { ...news, name: endpointAutoName(news.logicalName, typeof news.nameSeed === "string" ? news.nameSeed : "") };
 }
 
 /** Compares two declarations on what the endpoint is (secrets by hash), for diff. */
@@ -281,14 +238,7 @@ export class ServingEndpoint extends pulumi.dynamic.Resource {
         ...args,
         logicalName: name,
         nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
-        endpointId: undefined,
-        endpointUrl: undefined,
-        state: undefined,
-        configVersion: undefined,
-        task: undefined,
-        creator: undefined,
-        createdAt: undefined,
-        updatedAt: undefined,
+        ...SERVER_FIELD_PLACEHOLDERS,
       },
       opts,
       MODULE,

@@ -18,6 +18,7 @@ import {
   type WireEmailNotifications,
   type WireEndpoint,
   type WireServedEntity,
+  type WireTag,
   type WireTraffic,
 } from "./wire";
 import { MANAGED_BY_KEY } from "./schemas";
@@ -165,16 +166,8 @@ export async function converge(client: ApiClient, d: DesiredEndpoint, current: W
     await putConfig(client, d, opts);
     ep = await waitForEndpoint(client, d.name, { ...opts, ready: true });
   }
-  if (!jsonEqual(normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)), normalizeAiGateway(aiGatewayFromWire(d.aiGateway)))) {
-    await afterConflicts(client, d.name, opts, () => client.put(`${endpointPath(d.name)}/ai-gateway`, d.aiGateway));
-  }
-  const want = tagsToWire(d.tags);
-  const have = ep.tags ?? [];
-  const add = want.filter((t) => !have.some((h) => h.key === t.key && (h.value ?? "") === (t.value ?? "")));
-  const remove = have.filter((h) => !want.some((t) => t.key === h.key)).map((h) => h.key);
-  if (add.length || remove.length) {
-    await afterConflicts(client, d.name, opts, () => client.patch(`${endpointPath(d.name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })));
-  }
+  await syncGateway(client, d.name, d.aiGateway, ep, opts);
+  await syncTags(client, d.name, tagsToWire(d.tags), ep, opts);
   const notifications = (e: WireEmailNotifications | undefined) => ({ f: e?.on_update_failure ?? [], s: e?.on_update_success ?? [] });
   if (d.emailNotifications !== undefined || (ep.email_notifications && (ep.email_notifications.on_update_failure?.length || ep.email_notifications.on_update_success?.length))) {
     if (!jsonEqual(notifications(d.emailNotifications), notifications(ep.email_notifications))) {
@@ -182,6 +175,21 @@ export async function converge(client: ApiClient, d: DesiredEndpoint, current: W
     }
   }
   return client.get<WireEndpoint>(endpointPath(d.name));
+}
+
+/** PUTs the AI gateway when its canonical form differs from the server's (that PUT replaces the whole gateway). */
+export async function syncGateway(client: ApiClient, name: string, want: WireAiGateway, ep: WireEndpoint, opts: OpOptions): Promise<void> {
+  if (jsonEqual(normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)), normalizeAiGateway(aiGatewayFromWire(want)))) return;
+  await afterConflicts(client, name, opts, () => client.put(`${endpointPath(name)}/ai-gateway`, want));
+}
+
+/** One PATCH that makes the endpoint's tags exactly `want`, or none when they already are. */
+export async function syncTags(client: ApiClient, name: string, want: WireTag[], ep: WireEndpoint, opts: OpOptions): Promise<void> {
+  const have = ep.tags ?? [];
+  const add = want.filter((t) => !have.some((h) => h.key === t.key && (h.value ?? "") === (t.value ?? "")));
+  const remove = have.filter((h) => !want.some((t) => t.key === h.key)).map((h) => h.key);
+  if (!add.length && !remove.length) return;
+  await afterConflicts(client, name, opts, () => client.patch(`${endpointPath(name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })));
 }
 
 /** Deletes the endpoint; one that is already gone is the outcome delete wants. */

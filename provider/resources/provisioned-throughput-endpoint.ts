@@ -1,0 +1,308 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { clientFor, connectionSchema } from "../engine/connection";
+import { PartialFailure, type ResourceKind } from "../engine/kind";
+import { compact, jsonEqual } from "../engine/reconcile";
+import { ArgsOf, MODULE } from "../engine/types";
+import { CheckFailure, parseInputs } from "../engine/validate";
+import { checkResidency, resolveWorkspaceGeo, workspaceGeoInput } from "../residency";
+import { makeProvider } from "../shim";
+import {
+  EndpointServerFields,
+  LOCAL_FIELDS,
+  serverFields,
+  SERVER_FIELD_PLACEHOLDERS,
+  timeoutMs,
+  withEndpointName,
+  withoutServerFields,
+} from "../serving/common";
+import { converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
+import { defaultEntityName, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
+import { sizingFailures, sizingOf, type PtEntityToCheck, type Sizing } from "../serving/optimization";
+import { progress } from "../serving/remote";
+import { endpointRules, MAX_SERVED_ENTITIES } from "../serving/rules";
+import {
+  aiGatewaySchema,
+  emailNotificationsSchema,
+  endpointNameSchema,
+  entityVersionSchema,
+  namingInputs,
+  servedEntityNameSchema,
+  tagsSchema,
+  trafficRouteSchema,
+  ucModelNameSchema,
+  waitTimeoutSchema,
+} from "../serving/schemas";
+import { aiGatewayFromWire, aiGatewayToWire, emailNotificationsFromWire, emailNotificationsToWire, tagsFromWire, trafficFromWire, trafficToWire, type WireEndpoint, type WireServedEntity } from "../serving/wire";
+
+/** A tokens/s band (`min`/`max`, multiples of the model's chunk size) or a number of model units, by model family. */
+export const throughputSchema = z
+  .strictObject({
+    min: z.number().int().min(0).optional(),
+    max: z.number().int().min(1).optional(),
+    modelUnits: z.number().int().min(1).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.modelUnits !== undefined && (v.min !== undefined || v.max !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["modelUnits"], message: "set either modelUnits (model-unit families) or min/max tokens per second (token-band families), not both" });
+    } else if (v.modelUnits === undefined && v.max === undefined) {
+      ctx.addIssue({ code: "custom", path: ["max"], message: "is required: set max (and optionally min) tokens per second, or modelUnits" });
+    }
+    if (v.min !== undefined && v.max !== undefined && v.min > v.max) ctx.addIssue({ code: "custom", path: ["min"], message: `must be at most max (${v.max})` });
+  });
+export type ThroughputInput = z.infer<typeof throughputSchema>;
+
+const ptEntitySchema = z.strictObject({
+  entityName: ucModelNameSchema,
+  entityVersion: entityVersionSchema,
+  name: servedEntityNameSchema.optional(),
+  throughput: throughputSchema,
+  /** Scale to zero when idle (token bands only). */
+  scaleToZero: z.boolean().optional(),
+});
+
+export const ptEndpointInputs = z
+  .strictObject({
+    name: endpointNameSchema.optional(),
+    /** Shorthand for a single served model: `{ name: "system.ai.…", version: "3" }` with `throughput` beside it. */
+    entity: z.strictObject({ name: ucModelNameSchema, version: entityVersionSchema, servedEntityName: servedEntityNameSchema.optional() }).optional(),
+    throughput: throughputSchema.optional(),
+    scaleToZero: z.boolean().optional(),
+    /** Several served models with traffic between them (instead of `entity`). */
+    servedEntities: z.array(ptEntitySchema).min(1).max(MAX_SERVED_ENTITIES).optional(),
+    traffic: z.array(trafficRouteSchema).optional(),
+    aiGateway: aiGatewaySchema.optional(),
+    tags: tagsSchema.optional(),
+    budgetPolicyId: z.string().min(1).optional(),
+    emailNotifications: emailNotificationsSchema.optional(),
+    adopt: z.boolean().optional(),
+    waitTimeoutSeconds: waitTimeoutSchema.optional(),
+    /** The workspace's region/Geo for the data-residency check at preview (see provider/residency.ts). */
+    workspaceGeo: workspaceGeoInput.optional(),
+    connection: connectionSchema.optional(),
+    ...namingInputs,
+  })
+  .superRefine((v, ctx) => {
+    if ((v.entity === undefined) === (v.servedEntities === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["entity"], message: "set either entity (one model, with throughput) or servedEntities (several), exactly one of the two" });
+    }
+    if (v.entity !== undefined && v.throughput === undefined) ctx.addIssue({ code: "custom", path: ["throughput"], message: "is required with entity: { min, max } tokens per second or { modelUnits }" });
+    if (v.servedEntities !== undefined) {
+      for (const k of ["throughput", "scaleToZero"] as const) {
+        if (v[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: "goes inside each servedEntities[i] when servedEntities is used" });
+      }
+    }
+    if (v.entity !== undefined && v.traffic !== undefined) ctx.addIssue({ code: "custom", path: ["traffic"], message: "applies to servedEntities; a single entity gets all the traffic" });
+  });
+export type PtEndpointInputs = z.infer<typeof ptEndpointInputs>;
+export type PtEndpointOutputs = PtEndpointInputs & EndpointServerFields;
+
+interface PtEntity extends PtEntityToCheck {
+  name: string;
+}
+
+/** The served entities of either form, with the paths the user wrote them at. */
+export function ptEntities(v: PtEndpointInputs): PtEntity[] {
+  if (v.entity) {
+    return [{
+      entityPath: "entity",
+      throughputPath: "throughput",
+      name: v.entity.servedEntityName ?? defaultEntityName({ entityName: v.entity.name, entityVersion: v.entity.version }),
+      entityName: v.entity.name,
+      entityVersion: v.entity.version,
+      throughput: v.throughput ?? {},
+      scaleToZero: v.scaleToZero,
+    }];
+  }
+  return (v.servedEntities ?? []).map((e, i) => ({
+    entityPath: `servedEntities[${i}]`,
+    throughputPath: `servedEntities[${i}].throughput`,
+    name: e.name ?? defaultEntityName(e),
+    entityName: e.entityName,
+    entityVersion: e.entityVersion,
+    throughput: e.throughput,
+    scaleToZero: e.scaleToZero,
+  }));
+}
+
+const usesUnits = (e: PtEntity) => e.throughput.modelUnits !== undefined;
+
+function entityToWire(e: PtEntity): WireServedEntity {
+  return compact({
+    name: e.name,
+    entity_name: e.entityName,
+    entity_version: e.entityVersion,
+    min_provisioned_throughput: e.throughput.modelUnits === undefined ? e.throughput.min ?? 0 : undefined,
+    max_provisioned_throughput: e.throughput.max,
+    provisioned_model_units: e.throughput.modelUnits,
+    scale_to_zero_enabled: e.scaleToZero,
+  });
+}
+
+export function desiredOf(inputs: PtEndpointInputs): DesiredEndpoint {
+  const entities = ptEntities(inputs).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const traffic = normalizeTraffic(inputs.traffic, entities.map((e) => e.name));
+  return {
+    name: inputs.name as string,
+    // Model-unit families go through the /pt API (which requires units); token bands through the regular one.
+    route: entities.every(usesUnits) ? "pt" : "regular",
+    servedEntities: entities.map(entityToWire),
+    traffic: traffic ? trafficToWire(traffic) : undefined,
+    aiGateway: aiGatewayToWire(inputs.aiGateway ?? {}),
+    tags: inputs.tags,
+    budgetPolicyId: inputs.budgetPolicyId,
+    emailNotifications: inputs.emailNotifications ? emailNotificationsToWire(inputs.emailNotifications) : undefined,
+  };
+}
+
+/** Sizing checks against the server (only reached when every value is known: parseInputs withholds the value otherwise). */
+async function serverChecks(inputs: PtEndpointInputs): Promise<CheckFailure[]> {
+  const entities = ptEntities(inputs);
+  const failures: CheckFailure[] = [];
+  if (entities.some(usesUnits) && !entities.every(usesUnits)) {
+    failures.push({ property: "servedEntities", reason: "servedEntities: all entities of one endpoint are sized the same way: model units or tokens/s bands, not a mix" });
+  }
+  const client = await clientFor(inputs.connection);
+  const geo = await resolveWorkspaceGeo(inputs.workspaceGeo, () => clientFor(inputs.connection));
+  if (geo) {
+    for (const e of entities) failures.push(...checkResidency({ ...geo, model: e.entityName, mode: "provisioned-throughput", property: `${e.entityPath}${inputs.entity ? ".name" : ".entityName"}` }));
+  }
+  const cache = new Map<string, Promise<Sizing>>();
+  for (const e of entities) {
+    const key = `${e.entityName}/${e.entityVersion}`;
+    if (!cache.has(key)) cache.set(key, sizingOf(client, e.entityName, e.entityVersion));
+    const sizing = await cache.get(key)!;
+    failures.push(...sizingFailures(e, sizing));
+    if (e.scaleToZero && usesUnits(e)) failures.push({ property: `${e.entityPath}.scaleToZero`, reason: `${e.entityPath}.scaleToZero: model-unit endpoints (the /pt API) cannot scale to zero` });
+  }
+  return failures;
+}
+
+function normalized(v: PtEndpointInputs): PtEndpointInputs {
+  return compact({
+    ...v,
+    servedEntities: v.servedEntities ? normalizeEntities(v.servedEntities) : undefined,
+    traffic: v.servedEntities ? normalizeTraffic(v.traffic, normalizeEntities(v.servedEntities).map((e) => e.name)) : undefined,
+    aiGateway: normalizeAiGateway(v.aiGateway),
+    tags: normalizeTags(v.tags),
+  });
+}
+
+const declaredInputs = (outs: PtEndpointOutputs) => withoutServerFields(outs) as PtEndpointInputs;
+
+function changedKeys(a: PtEndpointInputs, b: PtEndpointInputs): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => !(LOCAL_FIELDS as readonly string[]).includes(k) && k !== "workspaceGeo").filter((k) => !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+const toOutputs = (inputs: PtEndpointInputs, ep: WireEndpoint): PtEndpointOutputs => compact({ ...inputs, ...serverFields(ep) });
+
+/** The declaration rebuilt from the server (refresh), in the form the user chose (shorthand or list). */
+function inputsFromRemote(declared: PtEndpointInputs | undefined, ep: WireEndpoint): PtEndpointInputs {
+  const remote = ep.config?.served_entities ?? [];
+  const throughputOf = (e: WireServedEntity): ThroughputInput =>
+    e.provisioned_model_units !== undefined ? { modelUnits: e.provisioned_model_units } : compact({ min: e.min_provisioned_throughput, max: e.max_provisioned_throughput });
+  const base = compact({
+    ...(declared ?? {}),
+    name: ep.name ?? declared?.name,
+    aiGateway: normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)),
+    tags: normalizeTags(tagsFromWire(ep.tags)),
+    budgetPolicyId: ep.budget_policy_id,
+    emailNotifications: emailNotificationsFromWire(ep.email_notifications),
+  }) as PtEndpointInputs;
+  if (declared?.entity && remote.length === 1) {
+    const e = remote[0];
+    return compact({
+      ...base,
+      entity: compact({ name: e.entity_name as string, version: e.entity_version as string, servedEntityName: declared.entity.servedEntityName !== undefined ? e.name : undefined }),
+      throughput: throughputOf(e),
+      scaleToZero: declared.scaleToZero !== undefined ? e.scale_to_zero_enabled ?? false : undefined,
+    });
+  }
+  const entities = normalizeEntities(
+    remote.map((e) => compact({ name: e.name, entityName: e.entity_name as string, entityVersion: e.entity_version as string, throughput: throughputOf(e), scaleToZero: e.scale_to_zero_enabled || undefined })),
+  );
+  const traffic = trafficFromWire(ep.config?.traffic_config);
+  return compact({ ...base, entity: undefined, throughput: undefined, scaleToZero: undefined, servedEntities: entities, traffic: traffic ? normalizeTraffic(traffic, entities.map((e) => e.name)) : undefined });
+}
+
+export const kind: ResourceKind<PtEndpointInputs, PtEndpointOutputs> = {
+  async check(_olds, news) {
+    const named = withEndpointName(news);
+    const { value, failures } = parseInputs(ptEndpointInputs, named);
+    if (!value) return { inputs: named as PtEndpointInputs, failures };
+    const entities = ptEntities(value);
+    const rules = endpointRules(value.entity ? "entity" : "servedEntities", entities, "traffic", value.servedEntities ? value.traffic : undefined);
+    const server = rules.length ? [] : await serverChecks(value);
+    const all = [...rules, ...server];
+    return { inputs: all.length ? value : normalized(value), failures: all };
+  },
+
+  async diff(_id, olds, news) {
+    const old = declaredInputs(olds);
+    const changed = changedKeys(old, news);
+    if (changed.length === 0) return { changes: false };
+    const replaces = changed.filter((k) => k === "name");
+    return { changes: undefined, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(inputs) {
+    const client = await clientFor(inputs.connection);
+    const desired = desiredOf(inputs);
+    try {
+      const { endpoint } = await createOrAdopt(client, desired, inputs.adopt === true, { timeoutMs: timeoutMs(inputs), progress });
+      return { id: desired.name, outs: toOutputs(inputs, endpoint) };
+    } catch (err) {
+      if (err instanceof DeploymentFailed) throw new PartialFailure(err.message, desired.name, toOutputs(inputs, err.endpoint) as unknown as Record<string, unknown>);
+      throw err;
+    }
+  },
+
+  async read(id, props) {
+    const client = await clientFor(props.connection);
+    const ep = await getEndpoint(client, id);
+    if (!ep) return undefined;
+    const inputs = inputsFromRemote(props.entity || props.servedEntities ? declaredInputs(props) : undefined, ep);
+    return { id, props: toOutputs(inputs, ep), inputs };
+  },
+
+  async update(id, olds, news) {
+    const client = await clientFor(news.connection);
+    const current = await getEndpoint(client, id);
+    if (!current) throw new Error(`provisioned throughput endpoint ${id} no longer exists: run \`pulumi refresh\` to forget it, then \`pulumi up\` to create it again`);
+    try {
+      const ep = await converge(client, desiredOf(news), current, { timeoutMs: timeoutMs(news), progress, forceConfig: false });
+      return { outs: toOutputs(news, ep) };
+    } catch (err) {
+      if (err instanceof DeploymentFailed) throw new PartialFailure(`${err.message} (the previous config is still serving)`, id, olds as unknown as Record<string, unknown>);
+      throw err;
+    }
+  },
+
+  async delete(id, props) {
+    const client = await clientFor(props.connection);
+    await deleteEndpoint(client, id, { timeoutMs: timeoutMs(props), progress });
+  },
+};
+
+const provider = makeProvider("ProvisionedThroughputEndpoint");
+
+export type ProvisionedThroughputEndpointArgs = Omit<ArgsOf<PtEndpointInputs>, "logicalName" | "nameSeed">;
+
+/**
+ * A provisioned-throughput endpoint serving a `system.ai` foundation model (or a fine-tuned model of a supported
+ * architecture), sized as a tokens/s band or as model units by model family. The sizing is checked at preview
+ * against get-model-optimization-info; a resize is an in-place config update.
+ */
+export class ProvisionedThroughputEndpoint extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly endpointId: pulumi.Output<string>;
+  declare readonly throughput: pulumi.Output<ThroughputInput | undefined>;
+  declare readonly state: pulumi.Output<{ ready?: string; configUpdate?: string }>;
+  declare readonly configVersion: pulumi.Output<number | undefined>;
+  declare readonly task: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: ProvisionedThroughputEndpointArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args, logicalName: name, nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`, ...SERVER_FIELD_PLACEHOLDERS }, opts, MODULE, "ProvisionedThroughputEndpoint");
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Unity Catalog models through the real Pulumi CLI against a plane process: RegisteredModel (create, in-place
+ * comment/owner update, rename as replacement, adopt), ModelVersion from local files (upload → finalize → READY,
+ * changed files → a new version), ModelAlias (create, move in place, refresh after an out-of-band move made with the
+ * official SDK), the delete guard, and destroy in dependency order.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { WorkspaceClient } from "@databricks/sdk-experimental";
+import { REPO } from "../helpers/paths";
+import { startPlaneProcess, PlaneProcess } from "../helpers/plane";
+import { stepsFor, TestStack } from "../helpers/stack";
+
+const program = (o: { comment: string; owner?: string; name?: string; champion: "v1" | "v2"; withV2: boolean }) => `
+import * as serving from "pulumi-databricks-serving";
+const model = new serving.RegisteredModel("bot", {
+  catalog: "main", schema: "genai", name: ${JSON.stringify(o.name ?? "support_bot")},
+  comment: ${JSON.stringify(o.comment)},${o.owner ? `\n  owner: ${JSON.stringify(o.owner)},` : ""}
+});
+const v1 = new serving.ModelVersion("v1", { model: model.fullName, directory: "model-a", comment: "first fine-tune" });
+${o.withV2 ? `const v2 = new serving.ModelVersion("v2", { model: model.fullName, directory: "model-b" });` : ""}
+const champion = new serving.ModelAlias("champion", { model: model.fullName, alias: "champion", version: ${o.champion}.version });
+export const fullName = model.fullName;
+export const v1Version = v1.version;
+${o.withV2 ? "export const v2Version = v2.version;" : ""}
+export const championVersion = champion.version;
+export const championUri = champion.uri;
+`;
+
+describe("Unity Catalog models, versions and aliases through the real Pulumi CLI", () => {
+  let plane: PlaneProcess;
+  let stack: TestStack;
+  let ws: WorkspaceClient;
+
+  const api = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${plane.url}${p}`, {
+      method,
+      headers: { Authorization: `Bearer ${plane.token}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const copyModel = (from: string, to: string) => fs.cpSync(path.join(REPO, "examples/fine-tuned-model", from), path.join(stack.dir, to), { recursive: true });
+
+  beforeAll(async () => {
+    plane = await startPlaneProcess();
+    stack = await TestStack.create({ program: program({ comment: "first", champion: "v1", withV2: false }), plane });
+    copyModel("model-v1", "model-a");
+    copyModel("model-v2", "model-b");
+    ws = new WorkspaceClient({ host: plane.url, token: plane.token, authType: "pat" });
+  });
+  afterAll(async () => {
+    await plane?.stop();
+    stack?.dispose();
+  });
+
+  it("previews model, version and alias creates, then registers the version from local files", async () => {
+    const preview = await stack.preview();
+    expect(preview.code).toBe(0);
+    expect(stepsFor(preview, "ModelVersion").map((s) => s.op)).toEqual(["create"]);
+    expect(stepsFor(preview, "ModelAlias").map((s) => s.op)).toEqual(["create"]);
+    // The directory's content hash is known at preview: it decides the version's identity.
+    expect(String(stepsFor(preview, "ModelVersion")[0].newState?.inputs?.contentHash)).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    const up = await stack.up();
+    expect(up.code).toBe(0);
+    const out = await stack.outputs();
+    expect(out).toMatchObject({ fullName: "main.genai.support_bot", v1Version: 1, championVersion: 1, championUri: "models:/main.genai.support_bot@champion" });
+    const v = await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/versions/1");
+    expect(v.body).toMatchObject({ status: "READY", comment: "first fine-tune" });
+    // The files really were uploaded to the version's storage.
+    const files = await api("GET", "/api/2.0/dbserve/artifacts/main.genai.support_bot/1");
+    expect((files.body.files as { path: string }[]).map((f) => f.path)).toEqual(["MLmodel", "weights.bin"]);
+    const alias = await ws.registeredModels.get({ full_name: "main.genai.support_bot", include_aliases: true });
+    expect(alias.aliases).toEqual([expect.objectContaining({ alias_name: "champion", version_num: 1 })]);
+  });
+
+  it("updates comment and owner in place and shows no diff afterwards", async () => {
+    stack.writeProgram(program({ comment: "second", owner: "ml-platform@example.com", champion: "v1", withV2: false }));
+    const preview = await stack.preview();
+    const [step] = stepsFor(preview, "RegisteredModel");
+    expect(step.op).toBe("update");
+    expect(step.diffReasons?.sort()).toEqual(["comment", "owner"]);
+    expect(stepsFor(preview, "ModelVersion").map((s) => s.op)).toEqual(["same"]);
+    expect((await stack.up()).code).toBe(0);
+    const m = await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot");
+    expect(m.body).toMatchObject({ comment: "second", owner: "ml-platform@example.com" });
+    const again = await stack.preview();
+    expect(again.steps.filter((s) => s.op !== "same")).toEqual([]);
+  });
+
+  it("registers v2 and moves the alias in place in one update", async () => {
+    stack.writeProgram(program({ comment: "second", owner: "ml-platform@example.com", champion: "v2", withV2: true }));
+    const up = await stack.up();
+    expect(up.code).toBe(0);
+    const out = await stack.outputs();
+    expect(out).toMatchObject({ v1Version: 1, v2Version: 2, championVersion: 2 });
+    expect((await ws.registeredModels.get({ full_name: "main.genai.support_bot", include_aliases: true })).aliases).toEqual([
+      expect.objectContaining({ alias_name: "champion", version_num: 2 }),
+    ]);
+  });
+
+  it("finds an out-of-band alias move (official SDK) on refresh and moves it back", async () => {
+    await ws.registeredModels.setAlias({ full_name: "main.genai.support_bot", alias: "champion", version_num: 1 });
+    const refresh = await stack.refresh();
+    expect(refresh.code).toBe(0);
+    const alias = (await stack.managedResources()).find((r) => r.type.endsWith(":ModelAlias"));
+    expect(alias?.outputs?.version).toBe(1);
+    const preview = await stack.preview();
+    const [step] = stepsFor(preview, "ModelAlias");
+    expect(step.op).toBe("update");
+    expect(step.diffReasons).toEqual(["version"]);
+    expect((await stack.up()).code).toBe(0);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/aliases/champion")).body.version).toBe(2);
+  });
+
+  it("replaces a version whose files changed with a new version number, never mutating the old one", async () => {
+    fs.appendFileSync(path.join(stack.dir, "model-a", "weights.bin"), "retrained\n");
+    const preview = await stack.preview();
+    const [step] = stepsFor(preview, "ModelVersion").filter((s) => s.urn.endsWith("::v1"));
+    expect(step.op).toBe("replace");
+    expect(step.replaceReasons).toEqual(["contentHash"]);
+    expect((await stack.up()).code).toBe(0);
+    const out = await stack.outputs();
+    expect(out.v1Version).toBe(3);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/versions/1")).status).toBe(404);
+  });
+
+  it("refuses to delete a version an alias points to, naming the alias", async () => {
+    // The alias is moved out of band onto v2's... v3 (the retrained v1), then v1's resource is removed while @champion points at it.
+    await ws.registeredModels.setAlias({ full_name: "main.genai.support_bot", alias: "shadow", version_num: 3 });
+    stack.writeProgram(program({ comment: "second", owner: "ml-platform@example.com", champion: "v2", withV2: true }).replace(/const v1 = [^\n]*\n/, "").replace(/export const v1Version[^\n]*\n/, ""));
+    const up = await stack.up();
+    expect(up.code).not.toBe(0);
+    expect(up.stdout + up.stderr).toMatch(/refusing to delete version 3 of main\.genai\.support_bot: alias\(es\) @shadow point to it/);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/versions/3")).status).toBe(200);
+    await ws.registeredModels.deleteAlias({ full_name: "main.genai.support_bot", alias: "shadow" });
+    expect((await stack.up()).code).toBe(0);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/versions/3")).status).toBe(404);
+  });
+
+  it("renames the model as a replacement (create first, then delete the old one)", async () => {
+    stack.writeProgram(program({ comment: "second", name: "support_bot_v2", champion: "v2", withV2: true }).replace(/const v1 = [^\n]*\n/, "").replace(/export const v1Version[^\n]*\n/, ""));
+    const preview = await stack.preview();
+    const [step] = stepsFor(preview, "RegisteredModel");
+    expect(step.op).toBe("replace");
+    expect(step.replaceReasons).toEqual(["name"]);
+    const up = await stack.up();
+    expect(up.code).toBe(0);
+    expect((await stack.outputs()).fullName).toBe("main.genai.support_bot_v2");
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot")).status).toBe(404);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot_v2/aliases/champion")).body.version).toBe(1);
+  });
+
+  it("destroys alias, versions and model in dependency order", async () => {
+    const destroy = await stack.destroy();
+    expect(destroy.code).toBe(0);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot_v2")).status).toBe(404);
+    expect(await stack.managedResources()).toEqual([]);
+  });
+
+  it("adopts an existing model only when asked", async () => {
+    await ws.registeredModels.create({ catalog_name: "main", schema_name: "genai", name: "legacy_bot", comment: "made by hand" });
+    const adoptProgram = (adopt: boolean) => `
+import * as serving from "pulumi-databricks-serving";
+const m = new serving.RegisteredModel("legacy", { catalog: "main", schema: "genai", name: "legacy_bot", comment: "now managed"${adopt ? ", adopt: true" : ""} });
+export const fullName = m.fullName;
+`;
+    stack.writeProgram(adoptProgram(false));
+    const refused = await stack.up();
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/already exists.*adopt: true/s);
+    stack.writeProgram(adoptProgram(true));
+    expect((await stack.up()).code).toBe(0);
+    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.legacy_bot")).body.comment).toBe("now managed");
+    expect((await stack.destroy()).code).toBe(0);
+  });
+});
