@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { containsUnknown, touchesUnknown } from "./unknown";
+import { containsUnknown, isUnknown, touchesUnknown } from "./unknown";
 
 /** One problem with a declaration: the engine shows `property` and `reason` at preview. */
 export interface CheckFailure {
@@ -50,17 +50,29 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
 }
 
 /**
+ * A Resource class declares its outputs as `undefined` props so Pulumi registers them; during preview they reach
+ * `check` as unknowns. They are not inputs: drop top-level keys the object schema does not know whose value is
+ * unknown or undefined, so they neither fail strict parsing nor hide the parsed value from semantic checks.
+ */
+export function withoutOutputPlaceholders(schema: z.ZodType, input: unknown): unknown {
+  if (!(schema instanceof z.ZodObject) || input === null || typeof input !== "object" || Array.isArray(input)) return input;
+  const shape = schema.shape as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(input).filter(([k, v]) => k in shape || !(v === undefined || isUnknown(v))));
+}
+
+/**
  * Parses inputs with a zod schema, collecting every problem at once. Problems located at or inside a value that
  * is unknown during preview are dropped; the parsed value is only returned when there are no failures and
  * nothing is unknown (otherwise semantic checks must wait for the real values).
  */
 export function parseInputs<S extends z.ZodType>(
   schema: S,
-  input: unknown,
-): { value?: z.infer<S>; failures: CheckFailure[] } {
+  raw: unknown,
+): { value?: z.infer<S>; failures: CheckFailure[]; input: unknown } {
+  const input = withoutOutputPlaceholders(schema, raw);
   const result = schema.safeParse(input);
   if (result.success) {
-    return containsUnknown(input) ? { failures: [] } : { value: result.data, failures: [] };
+    return containsUnknown(input) ? { failures: [], input } : { value: result.data, failures: [], input };
   }
   const failures: CheckFailure[] = [];
   for (const issue of result.error.issues) {
@@ -68,5 +80,5 @@ export function parseInputs<S extends z.ZodType>(
     const property = formatPath(issue.path) || "(inputs)";
     failures.push({ property, reason: explain(issue, input) });
   }
-  return { failures };
+  return { failures, input };
 }

@@ -32,7 +32,16 @@ describe("parseInputs", () => {
   });
 
   it("returns the parsed value when everything is known and valid", () => {
-    expect(parseInputs(schema, { name: "a", size: "Small", items: [] })).toEqual({ value: { name: "a", size: "Small", items: [] }, failures: [] });
+    expect(parseInputs(schema, { name: "a", size: "Small", items: [] })).toMatchObject({ value: { name: "a", size: "Small", items: [] }, failures: [] });
+  });
+
+  it("ignores output placeholders (unknown or undefined keys the schema does not declare)", () => {
+    const { value, failures, input } = parseInputs(schema, { name: "a", size: "Small", items: [], fullName: UNKNOWN, createdAt: undefined });
+    expect(failures).toEqual([]);
+    expect(value).toEqual({ name: "a", size: "Small", items: [] });
+    expect(input).toEqual({ name: "a", size: "Small", items: [] });
+    // A declared-but-unknown key is still a real unknown: the value is withheld.
+    expect(parseInputs(schema, { name: UNKNOWN, size: "Small", items: [] }).value).toBeUndefined();
   });
 
   it("formats paths the way programs write them", () => {
