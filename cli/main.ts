@@ -1,14 +1,19 @@
 import { planeCommand, PLANE_USAGE } from "./plane";
 import { UsageError } from "./args";
+import { driftCommand, previewCommentCommand, REPORT_USAGE } from "./report/commands";
 
 /** Entry point of the `dbserve` command (bin/dbserve.js requires the compiled copy of this file). */
-const USAGE = `dbserve: the local Databricks model-serving control plane and tools.\n\n${PLANE_USAGE}`;
+const USAGE = `dbserve: the local Databricks model-serving control plane and tools.\n\n${PLANE_USAGE}\n\n${REPORT_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "plane":
       return planeCommand(rest);
+    case "preview-comment":
+      return previewCommentCommand(rest);
+    case "drift":
+      return driftCommand(rest);
     case "help":
     case "--help":
     case "-h":

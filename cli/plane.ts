@@ -122,7 +122,9 @@ async function stop(args: ParsedArgs): Promise<number> {
   process.kill(info.pid, "SIGTERM");
   const deadline = Date.now() + 15000;
   while (Date.now() < deadline) {
-    if (!pidAlive(info.pid)) {
+    // A clean stop removes plane.json just before exiting; checking it too means a plane left as an unreaped
+    // zombie (a container whose PID 1 does not reap) still counts as stopped.
+    if (!pidAlive(info.pid) || readPlaneInfo(dataDir)?.pid !== info.pid) {
       process.stdout.write(`Stopped the plane (pid ${info.pid}).\n`);
       return 0;
     }

@@ -149,10 +149,18 @@ export class ModelAlias extends pulumi.dynamic.Resource {
   declare readonly model: pulumi.Output<string>;
   declare readonly alias: pulumi.Output<string>;
   declare readonly version: pulumi.Output<number>;
-  declare readonly entityVersion: pulumi.Output<string>;
-  declare readonly uri: pulumi.Output<string>;
+  /**
+   * The version as a string, the form serving entities take. Derived in the program from the declared version and
+   * tied to this resource's URN: known at preview (a promotion shows the endpoint's new version), and a dependency,
+   * so the endpoint is updated after the alias has moved.
+   */
+  readonly entityVersion: pulumi.Output<string>;
+  /** `models:/<model>@<alias>` (also known at preview). */
+  readonly uri: pulumi.Output<string>;
 
   constructor(name: string, args: ModelAliasArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, entityVersion: undefined, uri: undefined }, opts, MODULE, "ModelAlias");
+    super(provider, name, { ...args }, opts, MODULE, "ModelAlias");
+    this.entityVersion = pulumi.all([this.urn, args.version]).apply(([, v]) => String(Number(v)));
+    this.uri = pulumi.all([this.urn, args.model, args.alias]).apply(([, m, a]) => `models:/${m.toLowerCase()}@${a.toLowerCase()}`);
   }
 }

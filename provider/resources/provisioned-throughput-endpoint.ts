@@ -303,6 +303,6 @@ export class ProvisionedThroughputEndpoint extends pulumi.dynamic.Resource {
   declare readonly task: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ProvisionedThroughputEndpointArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, logicalName: name, nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`, ...SERVER_FIELD_PLACEHOLDERS }, opts, MODULE, "ProvisionedThroughputEndpoint");
+    super(provider, name, { ...args, name: args.name, logicalName: name, nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`, ...SERVER_FIELD_PLACEHOLDERS }, opts, MODULE, "ProvisionedThroughputEndpoint");
   }
 }

@@ -82,7 +82,10 @@ const REPLACE_ON = ["catalog", "schema", "name", "storageLocation"] as const;
 export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> = {
   async check(_olds, news) {
     const { value, failures } = parseInputs(registeredModelInputs, news);
-    return { inputs: (value ?? news) as RegisteredModelInputs, failures };
+    // fullName rides along with the checked inputs: the engine previews outputs from them, so dependents (versions,
+    // aliases, endpoints) see a known name at preview instead of an unknown that looks like a replacement.
+    const inputs = value ? ({ ...value, fullName: fullNameOf(value) } as RegisteredModelInputs) : (news as RegisteredModelInputs);
+    return { inputs, failures };
   },
 
   async diff(_id, olds, news) {
@@ -138,7 +141,8 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
       owner: info.owner,
       storageLocation: info.storage_location,
     });
-    return { id: info.full_name, props: toOutputs(inputs, info), inputs };
+    // Same shape as check's inputs (with fullName), so a later diff does not list fullName as a change.
+    return { id: info.full_name, props: toOutputs(inputs, info), inputs: { ...inputs, fullName: info.full_name } as RegisteredModelInputs };
   },
 
   async update(id, olds, news) {

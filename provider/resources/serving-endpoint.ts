@@ -236,6 +236,8 @@ export class ServingEndpoint extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        // Listed even when auto-named, so `name` is an output (only registered keys are).
+        name: args.name,
         logicalName: name,
         nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
         ...SERVER_FIELD_PLACEHOLDERS,

@@ -104,6 +104,15 @@ export class TestStack {
     });
   }
 
+  /** Runs any command in the stack's folder with the stack's environment (e.g. `dbserve drift`). */
+  exec(file: string, args: string[]): Promise<CommandResult> {
+    return new Promise((resolve) => {
+      execFile(file, args, { cwd: this.dir, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
   /** Runs `pulumi <args>` and throws with the CLI's output when it fails. */
   async must(args: string[], extraEnv: Record<string, string> = {}): Promise<CommandResult> {
     const r = await this.pulumi(args, extraEnv);
