@@ -178,10 +178,14 @@ async function serverChecks(inputs: PtEndpointInputs): Promise<CheckFailure[]> {
   return failures;
 }
 
+/** A band's lower bound defaults to 0 on the server (and comes back as 0): say so, so refresh shows no drift. */
+const withMin = (t: ThroughputInput): ThroughputInput => (t.modelUnits === undefined ? { ...t, min: t.min ?? 0 } : t);
+
 function normalized(v: PtEndpointInputs): PtEndpointInputs {
   return compact({
     ...v,
-    servedEntities: v.servedEntities ? normalizeEntities(v.servedEntities) : undefined,
+    throughput: v.throughput ? withMin(v.throughput) : undefined,
+    servedEntities: v.servedEntities ? normalizeEntities(v.servedEntities.map((e) => ({ ...e, throughput: withMin(e.throughput) }))) : undefined,
     traffic: v.servedEntities ? normalizeTraffic(v.traffic, normalizeEntities(v.servedEntities).map((e) => e.name)) : undefined,
     aiGateway: normalizeAiGateway(v.aiGateway),
     tags: normalizeTags(v.tags),

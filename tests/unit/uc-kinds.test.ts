@@ -116,9 +116,7 @@ describe("against the plane (in process)", () => {
   });
 
   it("surfaces FAILED_REGISTRATION with the server's message and removes the broken version", async () => {
-    const dir = tempDir("no-mlmodel");
-    fs.writeFileSync(path.join(dir, "weights.bin"), "w");
-    // Bypasses check (which would refuse the directory) to reach the server's own validation.
+    // A source with no artifacts bypasses check (which would refuse the directory) to reach the server's own validation.
     const err = await versionKind.create({ model: "main.genai.bot", source: "file:///tmp/x" }).catch((e: Error) => e);
     expect(String(err)).toMatch(/failed to register \(FAILED_REGISTRATION\): No MLmodel file found/);
     expect(String(err)).toMatch(/the incomplete version 1 of main.genai.bot was deleted/);
