@@ -4,8 +4,8 @@
 // same update, after the alias (it consumes the alias's `entityVersion`).
 //
 // Serving: by default a ProvisionedThroughputEndpoint, as for a fine-tune of a PT-eligible base model (the base here
-// is Llama 3.3 70B, sized in bands of 1580 tokens/s). `servingMode: gpu` serves the same alias from a GPU
-// ServingEndpoint instead, for workspaces (or the embedded plane) that do not size custom models for PT.
+// is Llama 3.3 70B, named in the MLmodel files, so the workspace sizes it in bands of 1580 tokens/s). `servingMode: gpu`
+// serves the same alias from a GPU ServingEndpoint instead, for custom architectures that PT does not optimize.
 import * as pulumi from "@pulumi/pulumi";
 import * as serving from "pulumi-databricks-serving";
 
@@ -26,10 +26,11 @@ const model = new serving.RegisteredModel("support-bot", {
 });
 
 // Each directory holds an MLflow model (MLmodel + weights). Editing a file registers a new version on the next up.
-const versions = {
-  1: new serving.ModelVersion("support-bot-v1", { model: model.fullName, directory: "model-v1", comment: "first fine-tune" }),
-  2: new serving.ModelVersion("support-bot-v2", { model: model.fullName, directory: "model-v2", comment: "retrained on Q3 tickets" }),
-};
+// Unity Catalog numbers versions in the order they are created, so v2 waits for v1: on a fresh model they become
+// versions 1 and 2 (created in parallel, either could be first).
+const v1 = new serving.ModelVersion("support-bot-v1", { model: model.fullName, directory: "model-v1", comment: "first fine-tune" });
+const v2 = new serving.ModelVersion("support-bot-v2", { model: model.fullName, directory: "model-v2", comment: "retrained on Q3 tickets" }, { dependsOn: [v1] });
+const versions = { 1: v1, 2: v2 };
 
 const alias = new serving.ModelAlias("champion", { model: model.fullName, alias: "champion", version: versions[champion].version });
 

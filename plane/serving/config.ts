@@ -2,7 +2,8 @@ import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { DB } from "../store";
 import { invalidParameter, notFound } from "../errors";
 import { getModel, getVersion } from "../catalog/models";
-import { foundationModel, type FoundationModelSpec } from "../catalog/foundation";
+import type { FoundationModelSpec } from "../catalog/foundation";
+import { optimizationSpec } from "../catalog/optimization";
 import type { EndpointCoreConfigInput, ExternalModel, ServedEntityInput, ServedModelInput, TrafficConfig } from "./schemas";
 
 /**
@@ -136,7 +137,7 @@ function resolveModelVersion(db: DB, entityName: string, version: string | undef
   if (v.status !== "READY") {
     throw invalidParameter(`${where}: version ${version} of '${entityName}' is ${v.status}; only READY model versions can be served.`);
   }
-  return foundationModel(entityName);
+  return optimizationSpec(db, entityName, Number(version));
 }
 
 function validateThroughput(e: ServedEntityInput, fm: FoundationModelSpec | undefined, where: string, ptApi: boolean): void {

@@ -4,7 +4,7 @@ import type { Faults } from "../faults";
 import { notFound } from "../errors";
 import { parseBody } from "../validate";
 import { getModel, getVersion } from "../catalog/models";
-import { foundationModel } from "../catalog/foundation";
+import { optimizationSpec } from "../catalog/optimization";
 import type { Lifecycle } from "./lifecycle";
 import { loadEndpointById, saveEndpoint } from "./records";
 import { PERMISSION_LEVEL_DESCRIPTIONS, loadAcl, mergeAcl, parseAclRequest, permissionsView, requireLevel, saveAcl } from "./permissions";
@@ -61,7 +61,7 @@ export function registerServingRoutes(router: Router, plane: PlaneContext, lifec
     if (!/^\d+$/.test(ctx.params.version) || !getVersion(db, name, Number(ctx.params.version))) {
       throw notFound(`Version ${ctx.params.version} of registered model '${name}' does not exist.`);
     }
-    const fm = foundationModel(name);
+    const fm = optimizationSpec(db, name, Number(ctx.params.version));
     if (!fm) return { optimizable: false };
     if (fm.throughput.kind === "tokens") {
       return { optimizable: true, model_type: fm.modelType, throughput_chunk_size: fm.throughput.chunkSize };

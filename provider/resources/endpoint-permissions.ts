@@ -70,7 +70,7 @@ export const kind: ResourceKind<EndpointPermissionsInputs, EndpointPermissionsOu
     const dupes = value.accessControl.flatMap((g, i) => {
       const prev = seen.get(principalOf(g));
       seen.set(principalOf(g), i);
-      return prev === undefined ? [] : [{ property: `accessControl[${i}]`, reason: `accessControl[${i}]: ${principalOf(g).slice(2)} already has a grant at accessControl[${prev}]; give each principal one level` }];
+      return prev === undefined ? [] : [{ property: `accessControl[${i}]`, reason: `${principalOf(g).slice(2)} already has a grant at accessControl[${prev}]; give each principal one level` }];
     });
     if (dupes.length) return { inputs: value, failures: dupes };
     return { inputs: { ...value, accessControl: normalizeGrants(value.accessControl) }, failures: [] };

@@ -27,7 +27,10 @@ export const modelVersionInputs = z
       .string()
       .refine((s) => SOURCE_SCHEMES.some((p) => s.startsWith(p)), `must be an artifact URI starting with one of ${SOURCE_SCHEMES.join(", ")}; for files on this machine use \`directory\``)
       .optional(),
-    /** A local model directory (holding an MLmodel file) that the resource uploads; relative to the program's folder. */
+    /**
+     * A local model directory that the resource uploads, relative to the program's folder: an MLflow model (with its
+     * MLmodel file) or a Hugging Face snapshot (config.json + weights), registered as a `transformers` model.
+     */
     directory: z.string().min(1).optional(),
     /** The MLflow run that produced the model (lineage). */
     runId: z.string().min(1).optional(),

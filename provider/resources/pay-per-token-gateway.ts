@@ -74,7 +74,7 @@ export const kind: ResourceKind<PayPerTokenGatewayInputs, PayPerTokenGatewayOutp
     if (!ep || !isPayPerToken(ep)) {
       const names = await payPerTokenNames(client);
       const why = ep ? "is not a pay-per-token endpoint (PayPerTokenGateway manages only Databricks' pre-provisioned endpoints; use ServingEndpoint or ProvisionedThroughputEndpoint for your own)" : "does not exist in this workspace";
-      return { inputs: value, failures: [{ property: "endpoint", reason: `endpoint: ${JSON.stringify(value.endpoint)} ${why}; pay-per-token endpoints here: ${names.join(", ")}` }] };
+      return { inputs: value, failures: [{ property: "endpoint", reason: `${JSON.stringify(value.endpoint)} ${why}; pay-per-token endpoints here: ${names.join(", ")}` }] };
     }
     const geo = await resolveWorkspaceGeo(value.workspaceGeo, () => clientFor(value.connection));
     const residency = geo ? checkResidency({ ...geo, model: value.endpoint, mode: "pay-per-token", property: "endpoint" }) : [];

@@ -160,7 +160,7 @@ async function serverChecks(inputs: PtEndpointInputs): Promise<CheckFailure[]> {
   const entities = ptEntities(inputs);
   const failures: CheckFailure[] = [];
   if (entities.some(usesUnits) && !entities.every(usesUnits)) {
-    failures.push({ property: "servedEntities", reason: "servedEntities: all entities of one endpoint are sized the same way: model units or tokens/s bands, not a mix" });
+    failures.push({ property: "servedEntities", reason: "all entities of one endpoint are sized the same way: model units or tokens/s bands, not a mix" });
   }
   const client = await clientFor(inputs.connection);
   const geo = await resolveWorkspaceGeo(inputs.workspaceGeo, () => clientFor(inputs.connection));
@@ -173,7 +173,7 @@ async function serverChecks(inputs: PtEndpointInputs): Promise<CheckFailure[]> {
     if (!cache.has(key)) cache.set(key, sizingOf(client, e.entityName, e.entityVersion));
     const sizing = await cache.get(key)!;
     failures.push(...sizingFailures(e, sizing));
-    if (e.scaleToZero && usesUnits(e)) failures.push({ property: `${e.entityPath}.scaleToZero`, reason: `${e.entityPath}.scaleToZero: model-unit endpoints (the /pt API) cannot scale to zero` });
+    if (e.scaleToZero && usesUnits(e)) failures.push({ property: `${e.entityPath}.scaleToZero`, reason: `model-unit endpoints (the /pt API) cannot scale to zero` });
   }
   return failures;
 }

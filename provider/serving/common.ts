@@ -51,7 +51,7 @@ export const timeoutMs = (inputs: { waitTimeoutSeconds?: number }) => (inputs.wa
 
 /** Secret values never appear in an error: only their path does. */
 export function withoutSecretValues(failures: CheckFailure[]): CheckFailure[] {
-  return failures.map((f) => (isSecretPath(f.property) ? { property: f.property, reason: `${f.property}: invalid value (not shown: it may be a secret)` } : f));
+  return failures.map((f) => (isSecretPath(f.property) ? { property: f.property, reason: "invalid value (not shown: it may be a secret)" } : f));
 }
 
 /** Fills in the endpoint name (explicit, or the stable auto-name) on whatever shape the inputs have. */

@@ -45,7 +45,7 @@ export interface PtEntityToCheck {
   scaleToZero?: boolean;
 }
 
-const fail = (property: string, message: string): CheckFailure => ({ property, reason: `${property}: ${message}` });
+const fail = (property: string, message: string): CheckFailure => ({ property, reason: message });
 
 /** Every sizing problem of one entity, judged against the model's own optimization info. */
 export function sizingFailures(e: PtEntityToCheck, sizing: Sizing): CheckFailure[] {

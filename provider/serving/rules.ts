@@ -13,7 +13,8 @@ interface EntityLike {
   externalModel?: { task: string };
 }
 
-const fail = (property: string, message: string): CheckFailure => ({ property, reason: `${property}: ${message}` });
+/** The engine prints the property beside the reason, so the reason does not repeat it. */
+const fail = (property: string, message: string): CheckFailure => ({ property, reason: message });
 
 /**
  * Names unique, traffic complete (required with more than one entity, naming existing entities once each,

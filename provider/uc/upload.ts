@@ -3,10 +3,9 @@
  * Catalog hands out for that version. Credentials (SAS tokens, OAuth tokens) stay in memory: URLs that carry them are
  * never put into errors or logs.
  */
-import * as fs from "node:fs";
 import type { ApiClient } from "../client/http";
 import { backoffDelay, sleep } from "../client/backoff";
-import type { LocalFile } from "./local-model";
+import { readLocalFile, type LocalFile } from "./local-model";
 
 /** `generate-temporary-credentials` answer: one credential kind per cloud, plus the plane's own. */
 export interface TemporaryCredentials {
@@ -71,7 +70,7 @@ export async function uploadModelFiles(client: ApiClient, creds: TemporaryCreden
   let done = 0;
   for (const f of files) {
     const req = target.request(f);
-    const body = fs.readFileSync(f.absolute);
+    const body = readLocalFile(f);
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let detail = "";

@@ -2,7 +2,8 @@
  * Unity Catalog models through the real Pulumi CLI against a plane process: RegisteredModel (create, in-place
  * comment/owner update, rename as replacement, adopt), ModelVersion from local files (upload → finalize → READY,
  * changed files → a new version), ModelAlias (create, move in place, refresh after an out-of-band move made with the
- * official SDK), the delete guard, and destroy in dependency order.
+ * official SDK), and destroy in dependency order. The delete guard (a version an alias points to) is exercised in
+ * tests/unit/uc-kinds.test.ts against an in-process plane, to keep this suite's CLI runs few.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -106,7 +107,7 @@ describe("Unity Catalog models, versions and aliases through the real Pulumi CLI
     const [step] = stepsFor(preview, "ModelAlias");
     expect(step.op).toBe("update");
     expect(step.diffReasons).toEqual(["version"]);
-    expect(stepsFor(preview, "RegisteredModel").map((s) => s.op)).toEqual(["same"]);
+    expect(stepsFor(preview, "RegisteredModel").filter((s) => s.op !== "same")).toEqual([]);
   });
 
   it("replaces a version whose files changed with a new version number, never mutating the old one", async () => {
@@ -121,19 +122,6 @@ describe("Unity Catalog models, versions and aliases through the real Pulumi CLI
     expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/versions/1")).status).toBe(404);
     // The same up put the alias moved out of band back where the program says.
     expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/aliases/champion")).body.version).toBe(2);
-  });
-
-  it("refuses to delete a version an alias points to, naming the alias", async () => {
-    // An alias set by hand points at v3 (the retrained v1); then v1's resource is removed from the program.
-    await ws.registeredModels.setAlias({ full_name: "main.genai.support_bot", alias: "shadow", version_num: 3 });
-    stack.writeProgram(program({ comment: "second", owner: "ml-platform@example.com", champion: "v2", withV2: true }).replace(/const v1 = [^\n]*\n/, "").replace(/export const v1Version[^\n]*\n/, ""));
-    const up = await stack.up();
-    expect(up.code).not.toBe(0);
-    expect(up.stdout + up.stderr).toMatch(/refusing to delete version 3 of main\.genai\.support_bot: alias\(es\) @shadow point to it/);
-    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/versions/3")).status).toBe(200);
-    await ws.registeredModels.deleteAlias({ full_name: "main.genai.support_bot", alias: "shadow" });
-    expect((await stack.up()).code).toBe(0);
-    expect((await api("GET", "/api/2.1/unity-catalog/models/main.genai.support_bot/versions/3")).status).toBe(404);
   });
 
   it("renames the model as a replacement (create first, then delete the old one) and adopts an existing model", async () => {

@@ -2,9 +2,8 @@
  * examples/fine-tuned-model through the real Pulumi CLI against a plane: register → version (uploaded from the
  * example's files) → alias @champion → endpoint serving @champion's version; promote v2 through stack config (the
  * alias moves in place and the endpoint follows in the same `up`, after the alias); destroy in dependency order.
- *
- * The plane sizes only system.ai models for provisioned throughput (get-model-optimization-info answers
- * `optimizable: false` for a custom UC model), so the example runs with `servingMode: gpu` here; see the report.
+ * The example's model files name Llama 3.3 70B as their base, so the fine-tune is served with provisioned
+ * throughput in bands of that architecture's chunk size.
  */
 import { WorkspaceClient } from "@databricks/sdk-experimental";
 import { startPlaneProcess, PlaneProcess } from "../helpers/plane";
@@ -17,7 +16,7 @@ describe("examples/fine-tuned-model: serve @champion and promote v2", () => {
 
   beforeAll(async () => {
     plane = await startPlaneProcess();
-    stack = await TestStack.create({ example: "fine-tuned-model", plane, config: { servingMode: "gpu" } });
+    stack = await TestStack.create({ example: "fine-tuned-model", plane });
     ws = new WorkspaceClient({ host: plane.url, token: plane.token, authType: "pat" });
   });
   afterAll(async () => {
@@ -49,10 +48,11 @@ describe("examples/fine-tuned-model: serve @champion and promote v2", () => {
     const [alias] = stepsFor(preview, "ModelAlias");
     expect(alias.op).toBe("update");
     expect(alias.diffReasons).toEqual(["version"]);
-    const [endpoint] = stepsFor(preview, "ServingEndpoint");
+    const [endpoint] = stepsFor(preview, "ProvisionedThroughputEndpoint");
     expect(endpoint.op).toBe("update");
-    expect(JSON.stringify(endpoint.newState?.inputs?.servedEntities)).toContain('"entityVersion":"2"');
-    expect(stepsFor(preview, "ModelVersion").map((s) => s.op)).toEqual(["same", "same"]);
+    expect(endpoint.diffReasons).toContain("entity");
+    expect(JSON.stringify(endpoint.newState?.inputs?.entity)).toContain('"version":"2"');
+    expect(stepsFor(preview, "ModelVersion").filter((s) => s.op !== "same")).toEqual([]);
   });
 
   it("moves the alias, then updates the endpoint, in one up", async () => {
@@ -61,7 +61,7 @@ describe("examples/fine-tuned-model: serve @champion and promote v2", () => {
     // Progress lines come in execution order: the endpoint update starts only after the alias has moved.
     const lines = up.stdout.split("\n");
     const aliasDone = lines.findIndex((l) => /ModelAlias champion updated/.test(l));
-    const endpointStart = lines.findIndex((l) => /ServingEndpoint support-bot updating/.test(l));
+    const endpointStart = lines.findIndex((l) => /ProvisionedThroughputEndpoint support-bot updating/.test(l));
     expect(aliasDone).toBeGreaterThanOrEqual(0);
     expect(endpointStart).toBeGreaterThan(aliasDone);
     const out = await stack.outputs();

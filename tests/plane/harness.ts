@@ -58,7 +58,7 @@ export async function apiError(p: Promise<unknown>): Promise<ApiError> {
 }
 
 /** Register a READY model version through the MLflow UC routes (create → upload MLmodel → finalize). */
-export async function readyVersion(t: TestPlane, fullName: string, source = "/local/model"): Promise<string> {
+export async function readyVersion(t: TestPlane, fullName: string, source = "/local/model", mlmodel = "flavors:\n  python_function: {}\n"): Promise<string> {
   const created = await t.api("POST", "/api/2.0/mlflow/unity-catalog/model-versions/create", { name: fullName, source });
   const version = (created.body.model_version as { version: string }).version;
   const cred = await t.api("POST", "/api/2.0/mlflow/unity-catalog/model-versions/generate-temporary-credentials", {
@@ -67,7 +67,7 @@ export async function readyVersion(t: TestPlane, fullName: string, source = "/lo
     operation: "MODEL_VERSION_OPERATION_READ_WRITE",
   });
   const url = (cred.body.credentials as { dbserve_upload: { url: string } }).dbserve_upload.url;
-  const up = await fetch(`${url}/MLmodel`, { method: "PUT", headers: { Authorization: `Bearer ${t.token}` }, body: "flavors:\n  python_function: {}\n" });
+  const up = await fetch(`${url}/MLmodel`, { method: "PUT", headers: { Authorization: `Bearer ${t.token}` }, body: mlmodel });
   if (up.status !== 200) throw new Error(`upload failed: ${up.status}`);
   const fin = await t.api("POST", "/api/2.0/mlflow/unity-catalog/model-versions/finalize", { name: fullName, version });
   if ((fin.body.model_version as { status: string }).status !== "READY") throw new Error(`finalize: ${JSON.stringify(fin.body)}`);

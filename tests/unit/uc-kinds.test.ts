@@ -38,7 +38,7 @@ describe("local model directories", () => {
 
 describe("check: bad inputs name the field and what would be valid", () => {
   it("ModelVersion", async () => {
-    const both = await versionKind.check(undefined, { model: "main.genai.bot", source: "runs:/abc/model", directory: "x" });
+    const both = await versionKind.check(undefined, { model: "main.genai.bot", source: "runs:/abc/model", directory: path.join(EXAMPLE, "model-v1") });
     expect(byProperty(both.failures).directory).toMatch(/either `source` \(an artifact URI\) or `directory`/);
     const neither = await versionKind.check(undefined, { model: "main.genai.bot" });
     expect(byProperty(neither.failures).source).toMatch(/is required: give `source` \(an artifact URI: runs:\/, models:\//);
@@ -49,9 +49,9 @@ describe("check: bad inputs name the field and what would be valid", () => {
     const missing = await versionKind.check(undefined, { model: "main.genai.bot", directory: "no/such/dir" });
     expect(byProperty(missing.failures).directory).toMatch(/does not exist \(relative paths are resolved from the Pulumi program's folder/);
     const noMlmodel = tempDir("nomlmodel");
-    fs.writeFileSync(path.join(noMlmodel, "config.json"), "{}");
-    const hf = await versionKind.check(undefined, { model: "main.genai.bot", directory: noMlmodel });
-    expect(byProperty(hf.failures).directory).toMatch(/has no MLmodel file at its top level \(found config.json\)/);
+    fs.writeFileSync(path.join(noMlmodel, "weights.bin"), "w");
+    const bare = await versionKind.check(undefined, { model: "main.genai.bot", directory: noMlmodel });
+    expect(byProperty(bare.failures).directory).toMatch(/has no MLmodel file at its top level \(found weights.bin\).*or at a Hugging Face snapshot \(with its config.json\)/);
     const timeout = await versionKind.check(undefined, { model: "main.genai.bot", source: "runs:/abc/model", waitTimeoutSeconds: 0 });
     expect(byProperty(timeout.failures).waitTimeoutSeconds).toMatch(/got 0/);
   });
@@ -124,17 +124,33 @@ describe("against the plane (in process)", () => {
     expect(((await list.json()) as { model_versions: unknown[] }).model_versions).toEqual([]);
   });
 
+  it("registers a Hugging Face snapshot as a transformers model: snapshot under model/, a generated MLmodel on top", async () => {
+    const snap = tempDir("hf-snapshot");
+    fs.writeFileSync(path.join(snap, "config.json"), JSON.stringify({ _name_or_path: "meta-llama/Llama-3.2-1B", transformers_version: "4.46.0" }));
+    fs.writeFileSync(path.join(snap, "model.safetensors"), "tensor bytes");
+    const { inputs, failures } = await versionKind.check(undefined, { model: "main.genai.bot", directory: snap });
+    expect(failures).toEqual([]);
+    const v = await versionKind.create(inputs);
+    expect(v.outs).toMatchObject({ status: "READY", contentHash: inputs.contentHash });
+    const res = await fetch(`${plane.url}/api/2.0/dbserve/artifacts/main.genai.bot/${v.outs.version}`, { headers: { Authorization: `Bearer ${plane.token}` } });
+    const listed = ((await res.json()) as { files: { path: string }[] }).files.map((f) => f.path);
+    expect(listed).toEqual(["MLmodel", "model/config.json", "model/model.safetensors"]);
+    const mlmodel = await fetch(`${plane.url}/api/2.0/dbserve/artifacts/main.genai.bot/${v.outs.version}/MLmodel`, { headers: { Authorization: `Bearer ${plane.token}` } });
+    expect(await mlmodel.text()).toMatch(/transformers:[\s\S]*source_model_name: "meta-llama\/Llama-3.2-1B"/);
+    await versionKind.delete(v.id, v.outs);
+  });
+
   it("registers from an artifact URI, refuses an alias to a missing version at check, and guards deletes", async () => {
     const v = await versionKind.create({ model: "main.genai.bot", source: "runs:/0123abcd/model", runId: "0123abcd" });
-    expect(v.outs).toMatchObject({ version: 2, status: "READY", registeredSource: "runs:/0123abcd/model" });
+    expect(v.outs).toMatchObject({ version: 3, status: "READY", registeredSource: "runs:/0123abcd/model" });
     const missing = await aliasKind.check(undefined, { model: "main.genai.bot", alias: "champion", version: 7 });
-    expect(byProperty(missing.failures).version).toMatch(/version 7 of main.genai.bot does not exist .*existing READY versions: 2\. If a ModelVersion in this program creates it, pass its `version` output/);
-    const ok = await aliasKind.check(undefined, { model: "main.genai.bot", alias: "Champion", version: "2" });
+    expect(byProperty(missing.failures).version).toMatch(/version 7 of main.genai.bot does not exist .*existing READY versions: 3\. If a ModelVersion in this program creates it, pass its `version` output/);
+    const ok = await aliasKind.check(undefined, { model: "main.genai.bot", alias: "Champion", version: "3" });
     expect(ok.failures).toEqual([]);
-    expect(ok.inputs).toMatchObject({ alias: "champion", version: 2 });
+    expect(ok.inputs).toMatchObject({ alias: "champion", version: 3 });
     await aliasKind.create(ok.inputs);
-    await expect(versionKind.delete(v.id, v.outs)).rejects.toThrow(/refusing to delete version 2 of main.genai.bot: alias\(es\) @champion point to it/);
-    await aliasKind.delete("main.genai.bot@champion", { ...ok.inputs, entityVersion: "2", uri: "" });
+    await expect(versionKind.delete(v.id, v.outs)).rejects.toThrow(/refusing to delete version 3 of main.genai.bot: alias\(es\) @champion point to it/);
+    await aliasKind.delete("main.genai.bot@champion", { ...ok.inputs, entityVersion: "3", uri: "" });
     await versionKind.delete(v.id, v.outs);
     expect(await versionKind.read(v.id, v.outs)).toBeUndefined();
   });

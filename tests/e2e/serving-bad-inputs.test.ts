@@ -1,0 +1,90 @@
+/**
+ * A table of invalid declarations, all in one program, previewed once with the real Pulumi CLI: each must be
+ * rejected at preview with the field's path. (One stack keeps it fast: every pulumi run costs seconds.)
+ */
+import { startPlaneProcess, type PlaneProcess } from "../helpers/plane";
+import { TestStack } from "../helpers/stack";
+import { sdk, userEndpoints } from "./serving-helpers";
+
+const custom = `{ entityName: "main.default.churn", entityVersion: "1", workloadSize: "Small" as const }`;
+const openai = (cfg: string) => `{ externalModel: { name: "gpt-4o", provider: "openai" as const, task: "llm/v1/chat" as const, openaiConfig: ${cfg} } }`;
+const llama = `{ name: "system.ai.llama_v3_3_70b_instruct", version: "3" }`;
+const SECRET = "sk-should-never-be-printed-91";
+
+/** [resource class, logical name, args, the property path the failure must name, optional text the reason must contain]. */
+const TABLE: [string, string, string, string, string?][] = [
+  ["ServingEndpoint", "bad-name-dot", `{ name: "my.endpoint", servedEntities: [${custom}] }`, "name", "no dots"],
+  ["ServingEndpoint", "bad-name-long", `{ name: "${"x".repeat(70)}", servedEntities: [${custom}] }`, "name", "at most 63"],
+  ["ServingEndpoint", "bad-no-entities", `{ servedEntities: [] }`, "servedEntities"],
+  ["ServingEndpoint", "bad-entity-name", `{ servedEntities: [{ entityName: "churn", entityVersion: "1" }] }`, "servedEntities[0].entityName", "catalog.schema.model"],
+  ["ServingEndpoint", "bad-entity-version", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "v1" }] }`, "servedEntities[0].entityVersion"],
+  ["ServingEndpoint", "bad-workload-size", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "1", workloadSize: "Huge" as any }] }`, "servedEntities[0].workloadSize", "Small"],
+  ["ServingEndpoint", "bad-workload-type", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "1", workloadType: "TPU" as any }] }`, "servedEntities[0].workloadType", "GPU_SMALL"],
+  ["ServingEndpoint", "bad-size-and-conc", `{ servedEntities: [{ ...${custom}, minProvisionedConcurrency: 4, maxProvisionedConcurrency: 8 }] }`, "servedEntities[0].workloadSize", "not both"],
+  ["ServingEndpoint", "bad-conc-order", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "1", minProvisionedConcurrency: 8, maxProvisionedConcurrency: 4 }] }`, "servedEntities[0].minProvisionedConcurrency"],
+  ["ServingEndpoint", "bad-traffic-sum", `{ servedEntities: [{ ...${custom}, name: "a" }, { ...${custom}, entityVersion: "2", name: "b" }], traffic: [{ servedEntityName: "a", trafficPercentage: 80 }, { servedEntityName: "b", trafficPercentage: 10 }] }`, "traffic", "sum to 100 (got 90)"],
+  ["ServingEndpoint", "bad-traffic-target", `{ servedEntities: [{ ...${custom}, name: "a" }], traffic: [{ servedEntityName: "zzz", trafficPercentage: 100 }] }`, "traffic[0].servedEntityName", 'valid: "a"'],
+  ["ServingEndpoint", "bad-traffic-missing", `{ servedEntities: [{ ...${custom}, name: "a" }, { ...${custom}, entityVersion: "2", name: "b" }] }`, "traffic", "is required with more than one served entity"],
+  ["ServingEndpoint", "bad-dup-entity", `{ servedEntities: [{ ...${custom}, name: "a" }, { ...${custom}, name: "a" }], traffic: [{ servedEntityName: "a", trafficPercentage: 100 }] }`, "servedEntities[1].name", "already used"],
+  ["ServingEndpoint", "bad-ext-no-config", `{ servedEntities: [{ externalModel: { name: "gpt", provider: "openai" as const, task: "llm/v1/chat" as const } }] }`, "servedEntities[0].externalModel.openaiConfig", 'is required when provider is "openai"'],
+  ["ServingEndpoint", "bad-ext-two-keys", `{ servedEntities: [${openai(`{ openaiApiKey: "{{secrets/s/k}}", openaiApiKeyPlaintext: "${SECRET}" }`)}] }`, "servedEntities[0].externalModel.openaiConfig.openaiApiKeyPlaintext"],
+  ["ServingEndpoint", "bad-ext-secret-type", `{ servedEntities: [${openai(`{ openaiApiKeyPlaintext: ["${SECRET}"] as any }`)}] }`, "servedEntities[0].externalModel.openaiConfig.openaiApiKeyPlaintext", "not shown"],
+  ["ServingEndpoint", "bad-ext-provider", `{ servedEntities: [{ externalModel: { name: "gpt", provider: "azure" as any, task: "llm/v1/chat" as const } }] }`, "servedEntities[0].externalModel.provider", "openai"],
+  ["ServingEndpoint", "bad-ext-mixed", `{ servedEntities: [${openai(`{ openaiApiKey: "{{secrets/s/k}}" }`)}, { ...${custom}, name: "custom" }], traffic: [{ servedEntityName: "gpt-4o", trafficPercentage: 50 }, { servedEntityName: "custom", trafficPercentage: 50 }] }`, "servedEntities[1]", "only external models or none"],
+  ["ServingEndpoint", "bad-env-name", `{ servedEntities: [{ ...${custom}, environmentVars: { "1BAD": "x" } }] }`, "servedEntities[0].environmentVars.1BAD"],
+  ["ServingEndpoint", "bad-unknown-field", `{ servedEntities: [{ ...${custom}, replicas: 3 } as any] }`, "servedEntities[0]", "replicas"],
+  ["ServingEndpoint", "bad-rate-calls", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: -5 }] } }`, "aiGateway.rateLimits[0].calls"],
+  ["ServingEndpoint", "bad-rate-key", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: 5, key: "team" as any }] } }`, "aiGateway.rateLimits[0].key", "user_group"],
+  ["ServingEndpoint", "bad-rate-principal", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: 5, key: "user_group" as const }] } }`, "aiGateway.rateLimits[0].principal", "is required"],
+  ["ServingEndpoint", "bad-inference-table", `{ servedEntities: [${custom}], aiGateway: { inferenceTable: { enabled: true, schemaName: "logs" } } }`, "aiGateway.inferenceTable.catalogName"],
+  ["ServingEndpoint", "bad-pii", `{ servedEntities: [${custom}], aiGateway: { guardrails: { input: { pii: "REDACT" as any } } } }`, "aiGateway.guardrails.input.pii", "MASK"],
+  ["ServingEndpoint", "bad-reserved-tag", `{ servedEntities: [${custom}], tags: { "managed-by": "me" } }`, "tags.managed-by", "reserved"],
+  ["ServingEndpoint", "bad-email", `{ servedEntities: [${custom}], emailNotifications: { onUpdateFailure: ["not-an-email"] } }`, "emailNotifications.onUpdateFailure[0]"],
+  ["ServingEndpoint", "bad-timeout", `{ servedEntities: [${custom}], waitTimeoutSeconds: 0 }`, "waitTimeoutSeconds"],
+  ["ProvisionedThroughputEndpoint", "bad-pt-band", `{ entity: ${llama}, throughput: { min: 0, max: 9000 } }`, "throughput.max", "9000 is not a multiple of 1580 (the chunk size of system.ai.llama_v3_3_70b_instruct v3); nearest valid: 7900 or 9480"],
+  ["ProvisionedThroughputEndpoint", "bad-pt-min-band", `{ entity: ${llama}, throughput: { min: 100, max: 1580 } }`, "throughput.min", "nearest valid: 1580"],
+  ["ProvisionedThroughputEndpoint", "bad-pt-units-for-band", `{ entity: ${llama}, throughput: { modelUnits: 2 } }`, "throughput.modelUnits", "tokens/s bands"],
+  ["ProvisionedThroughputEndpoint", "bad-pt-band-for-units", `{ entity: { name: "system.ai.gpt-oss-120b", version: "1" }, throughput: { max: 1000 } }`, "throughput.max", "model units"],
+  ["ProvisionedThroughputEndpoint", "bad-pt-missing-model", `{ entity: { name: "main.default.nothing_here", version: "1" }, throughput: { max: 1000 } }`, "entity", "not found"],
+  ["ProvisionedThroughputEndpoint", "bad-pt-no-size", `{ entity: ${llama} }`, "throughput", "is required"],
+  ["ProvisionedThroughputEndpoint", "bad-pt-both-forms", `{ entity: ${llama}, throughput: { max: 1580 }, servedEntities: [{ entityName: "system.ai.llama_v3_3_70b_instruct", entityVersion: "3", throughput: { max: 1580 } }] }`, "entity", "exactly one"],
+  ["PayPerTokenGateway", "bad-ppt-endpoint", `{ endpoint: "databricks-no-such-model" }`, "endpoint", "databricks-meta-llama-3-3-70b-instruct"],
+  ["PayPerTokenGateway", "bad-ppt-rate", `{ endpoint: "databricks-gte-large-en", aiGateway: { rateLimits: [{ key: "endpoint" as const, principal: "someone" }] } }`, "aiGateway.rateLimits[0].calls"],
+  ["EndpointPermissions", "bad-acl-two-principals", `{ endpointId: "0123", accessControl: [{ userName: "a@b.c", groupName: "users", permissionLevel: "CAN_QUERY" as const }] }`, "accessControl[0].userName", "exactly one"],
+  ["EndpointPermissions", "bad-acl-level", `{ endpointId: "0123", accessControl: [{ groupName: "users", permissionLevel: "CAN_EDIT" as any }] }`, "accessControl[0].permissionLevel", "CAN_QUERY"],
+];
+
+let plane: PlaneProcess;
+let stack: TestStack;
+
+beforeAll(async () => {
+  plane = await startPlaneProcess({ deploySeconds: 0.3 });
+  const program = [`import * as serving from "pulumi-databricks-serving";`, ...TABLE.map(([cls, name, args]) => `new serving.${cls}(${JSON.stringify(name)}, ${args});`)].join("\n");
+  stack = await TestStack.create({ program, plane, config: { note: "bad-inputs" } });
+});
+afterAll(async () => {
+  await plane?.stop();
+});
+
+test(`${TABLE.length} invalid declarations are each rejected at preview, naming the field`, async () => {
+  expect(TABLE.length).toBeGreaterThanOrEqual(25);
+  const preview = await stack.preview();
+  expect(preview.code).not.toBe(0);
+  const byResource = new Map<string, string>();
+  for (const d of preview.diagnostics ?? []) {
+    const name = d.urn?.split("::").pop();
+    if (name && d.severity === "error") byResource.set(name, `${byResource.get(name) ?? ""}\n${d.message}`);
+  }
+  const problems: string[] = [];
+  for (const [, name, , path, text] of TABLE) {
+    const msg = byResource.get(name);
+    if (!msg) problems.push(`${name}: no error at preview`);
+    else if (!msg.includes(`property ${path} `) && !msg.includes(`property ${path}\n`)) problems.push(`${name}: error does not name ${path}: ${msg.trim()}`);
+    else if (text && !msg.includes(text)) problems.push(`${name}: error lacks ${JSON.stringify(text)}: ${msg.trim()}`);
+  }
+  expect(problems).toEqual([]);
+  // A plaintext credential in a bad declaration is never echoed back.
+  expect(JSON.stringify(preview)).not.toContain("sk-should-never-be-printed-91");
+  // Nothing was created: every failure happened before any change.
+  expect(await userEndpoints(sdk(plane))).toEqual([]);
+});
