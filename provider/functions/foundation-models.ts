@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { clientFor, setStackConfig, type ConnectionInput } from "../engine/connection";
 import type { ApiClient } from "../client/http";
-import { sizingOf } from "../serving/optimization";
+import { optimizationOf } from "../serving/optimization";
 import { ENDPOINTS } from "../serving/wait";
 import type { WireEndpoint } from "../serving/wire";
 
@@ -46,9 +46,6 @@ interface VersionList {
   model_versions?: { version: number; status?: string }[];
   next_page_token?: string;
 }
-interface OptimizationInfo {
-  model_type?: string;
-}
 
 async function paged<T, P extends { next_page_token?: string }>(fetchPage: (token?: string) => Promise<P>, items: (p: P) => T[] | undefined): Promise<T[]> {
   const out: T[] = [];
@@ -84,13 +81,12 @@ export async function listFoundationModels(client: ApiClient): Promise<Foundatio
     const ready = versions.filter((v) => (v.status ?? "READY") === "READY").map((v) => v.version);
     if (ready.length === 0) continue;
     const latestVersion = String(Math.max(...ready));
-    const sizing = await sizingOf(client, m.full_name, latestVersion);
-    const info = await client.get<OptimizationInfo>(`${ENDPOINTS}/get-model-optimization-info/${encodeURIComponent(m.full_name)}/${latestVersion}`).catch(() => ({}) as OptimizationInfo);
+    const { sizing, modelType } = await optimizationOf(client, m.full_name, latestVersion);
     systemModels.push({
       fullName: m.full_name,
       latestVersion,
-      modelType: info.model_type,
-      task: info.model_type && EMBEDDING_TYPES.has(info.model_type) ? "llm/v1/embeddings" : "llm/v1/chat",
+      modelType,
+      task: modelType && EMBEDDING_TYPES.has(modelType) ? "llm/v1/embeddings" : "llm/v1/chat",
       sizing: sizing.kind === "not_found" ? { kind: "not_optimizable" } : sizing,
     });
   }

@@ -5,7 +5,8 @@ import { PartialFailure, type ResourceKind } from "../engine/kind";
 import { compact, jsonEqual } from "../engine/reconcile";
 import { ArgsOf, MODULE } from "../engine/types";
 import { makeProvider } from "../shim";
-import { parseInputs } from "../engine/validate";
+import { CheckFailure, parseInputs } from "../engine/validate";
+import { sizingFailures, sizingOf } from "../serving/optimization";
 import { converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
 import { hashEntitySecrets, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
 import { endpointRules, MAX_SERVED_ENTITIES } from "../serving/rules";
@@ -114,6 +115,8 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
     const declaredOrder = value.servedEntities.map((e) => ({ ...e, name: normalizeEntities([e])[0].name }));
     const rules = endpointRules("servedEntities", declaredOrder, "traffic", value.traffic);
     if (rules.length) return { inputs: value, failures: rules };
+    const sizing = await throughputChecks(value);
+    if (sizing.length) return { inputs: value, failures: sizing };
     const entities = normalizeEntities(value.servedEntities);
     const inputs: ServingEndpointInputs = compact({
       ...value,
@@ -185,6 +188,35 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
     await deleteEndpoint(client, id, { timeoutMs: timeoutMs(props), progress });
   },
 };
+
+/**
+ * Foundation models served here with provisioned throughput are sized like ProvisionedThroughputEndpoint's, and
+ * checked the same way at preview against get-model-optimization-info.
+ */
+async function throughputChecks(inputs: ServingEndpointInputs): Promise<CheckFailure[]> {
+  const sized = inputs.servedEntities
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.entityName && e.entityVersion && (e.maxProvisionedThroughput !== undefined || e.minProvisionedThroughput !== undefined || e.provisionedModelUnits !== undefined));
+  if (sized.length === 0) return [];
+  const client = await clientFor(inputs.connection);
+  const failures: CheckFailure[] = [];
+  for (const { e, i } of sized) {
+    const found = sizingFailures(
+      {
+        entityPath: `servedEntities[${i}].entityName`,
+        throughputPath: `servedEntities[${i}]`,
+        entityName: e.entityName as string,
+        entityVersion: e.entityVersion as string,
+        throughput: { min: e.minProvisionedThroughput, max: e.maxProvisionedThroughput, modelUnits: e.provisionedModelUnits },
+      },
+      await sizingOf(client, e.entityName as string, e.entityVersion as string),
+    );
+    // The PT resource's field names (throughput.min/max/modelUnits) map to this resource's own.
+    const field: Record<string, string> = { min: "minProvisionedThroughput", max: "maxProvisionedThroughput", modelUnits: "provisionedModelUnits" };
+    failures.push(...found.map((f) => ({ ...f, property: f.property.replace(/\.(min|max|modelUnits)$/, (_m, k: string) => `.${field[k]}`) })));
+  }
+  return failures;
+}
 
 /**
  * The declaration rebuilt from the server, for refresh: fields the user declared are taken from the server (so

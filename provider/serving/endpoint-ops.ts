@@ -45,6 +45,9 @@ export interface DesiredEndpoint {
 export interface OpOptions {
   timeoutMs: number;
   progress?: (message: string) => void;
+  /** Poll pacing of the waits (defaults suit real workspaces and the plane alike). */
+  initialMs?: number;
+  maxMs?: number;
 }
 
 const isConflict = (err: unknown, codes: string[]) => err instanceof DatabricksApiError && err.status === 409 && codes.includes(err.errorCode);
@@ -162,7 +165,9 @@ export async function createOrAdopt(client: ApiClient, d: DesiredEndpoint, adopt
 export async function converge(client: ApiClient, d: DesiredEndpoint, current: WireEndpoint, opts: OpOptions & { forceConfig: boolean }): Promise<WireEndpoint> {
   let ep = current;
   if (ep.state?.config_update === "IN_PROGRESS") ep = await waitForUpdateToEnd(client, d.name, opts);
-  if (opts.forceConfig || configDiffers(d, ep.config)) {
+  // A create whose deployment failed leaves a config that never became ready: send it again.
+  const failedNeverReady = ep.state?.config_update === "UPDATE_FAILED" && ep.state?.ready !== "READY";
+  if (opts.forceConfig || failedNeverReady || configDiffers(d, ep.config)) {
     await putConfig(client, d, opts);
     ep = await waitForEndpoint(client, d.name, { ...opts, ready: true });
   }

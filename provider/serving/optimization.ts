@@ -16,16 +16,21 @@ export interface OptimizationInfo {
 
 export type Sizing = { kind: "tokens"; chunkSize: number } | { kind: "model_units" } | { kind: "not_optimizable" } | { kind: "not_found"; message: string };
 
-export async function sizingOf(client: ApiClient, model: string, version: string): Promise<Sizing> {
+/** The model's PT sizing and family, from get-model-optimization-info. */
+export async function optimizationOf(client: ApiClient, model: string, version: string): Promise<{ sizing: Sizing; modelType?: string }> {
   try {
     const info = await client.get<OptimizationInfo>(`${ENDPOINTS}/get-model-optimization-info/${encodeURIComponent(model)}/${encodeURIComponent(version)}`);
-    if (!info.optimizable) return { kind: "not_optimizable" };
-    if (typeof info.throughput_chunk_size === "number" && info.throughput_chunk_size > 0) return { kind: "tokens", chunkSize: info.throughput_chunk_size };
-    return { kind: "model_units" };
+    if (!info.optimizable) return { sizing: { kind: "not_optimizable" }, modelType: info.model_type };
+    if (typeof info.throughput_chunk_size === "number" && info.throughput_chunk_size > 0) return { sizing: { kind: "tokens", chunkSize: info.throughput_chunk_size }, modelType: info.model_type };
+    return { sizing: { kind: "model_units" }, modelType: info.model_type };
   } catch (err) {
-    if (err instanceof DatabricksApiError && (err.isNotFound || err.status === 400)) return { kind: "not_found", message: err.message };
+    if (err instanceof DatabricksApiError && (err.isNotFound || err.status === 400)) return { sizing: { kind: "not_found", message: err.message } };
     throw err;
   }
+}
+
+export async function sizingOf(client: ApiClient, model: string, version: string): Promise<Sizing> {
+  return (await optimizationOf(client, model, version)).sizing;
 }
 
 /** The multiples of `chunk` either side of `value`, as an error names them: "7900 or 9480". */

@@ -34,7 +34,11 @@ export function endpointRules(entitiesPath: string, entities: EntityLike[], traf
     failures.push(fail(`${entitiesPath}[${i}]`, "an endpoint serves either only external models or none: move the external model(s) to their own endpoint"));
   }
   const tasks = [...new Set(external.map((e) => e.externalModel!.task))];
-  if (tasks.length > 1) failures.push(fail(`${entitiesPath}`, `all external models of one endpoint must share a task (got ${tasks.join(", ")})`));
+  if (tasks.length > 1) {
+    // Pointing at the entity (not the whole list) also keeps the engine from printing the list's values.
+    const i = entities.findIndex((e) => e.externalModel && e.externalModel.task !== external[0].externalModel!.task);
+    failures.push(fail(`${entitiesPath}[${i}].externalModel.task`, `all external models of one endpoint must share a task (got ${tasks.join(", ")})`));
+  }
 
   if (traffic === undefined || containsUnknown(traffic)) {
     if (traffic === undefined && entities.length > 1) failures.push(fail(trafficPath, `is required with more than one served entity: give a route for each of ${entities.map((e) => JSON.stringify(e.name)).join(", ")} (percentages summing to 100)`));

@@ -48,43 +48,67 @@ const TABLE: [string, string, string, string, string?][] = [
   ["ProvisionedThroughputEndpoint", "bad-pt-missing-model", `{ entity: { name: "main.default.nothing_here", version: "1" }, throughput: { max: 1000 } }`, "entity", "not found"],
   ["ProvisionedThroughputEndpoint", "bad-pt-no-size", `{ entity: ${llama} }`, "throughput", "is required"],
   ["ProvisionedThroughputEndpoint", "bad-pt-both-forms", `{ entity: ${llama}, throughput: { max: 1580 }, servedEntities: [{ entityName: "system.ai.llama_v3_3_70b_instruct", entityVersion: "3", throughput: { max: 1580 } }] }`, "entity", "exactly one"],
+  ["ServingEndpoint", "bad-se-band", `{ servedEntities: [{ entityName: "system.ai.llama_v3_3_70b_instruct", entityVersion: "3", maxProvisionedThroughput: 2000 }] }`, "servedEntities[0].maxProvisionedThroughput", "2000 is not a multiple of 1580"],
   ["PayPerTokenGateway", "bad-ppt-endpoint", `{ endpoint: "databricks-no-such-model" }`, "endpoint", "databricks-meta-llama-3-3-70b-instruct"],
   ["PayPerTokenGateway", "bad-ppt-rate", `{ endpoint: "databricks-gte-large-en", aiGateway: { rateLimits: [{ key: "endpoint" as const, principal: "someone" }] } }`, "aiGateway.rateLimits[0].calls"],
   ["EndpointPermissions", "bad-acl-two-principals", `{ endpointId: "0123", accessControl: [{ userName: "a@b.c", groupName: "users", permissionLevel: "CAN_QUERY" as const }] }`, "accessControl[0].userName", "exactly one"],
   ["EndpointPermissions", "bad-acl-level", `{ endpointId: "0123", accessControl: [{ groupName: "users", permissionLevel: "CAN_EDIT" as any }] }`, "accessControl[0].permissionLevel", "CAN_QUERY"],
 ];
 
+const STACKS = 4;
 let plane: PlaneProcess;
-let stack: TestStack;
+const stacks: TestStack[] = [];
 
 beforeAll(async () => {
   plane = await startPlaneProcess({ deploySeconds: 0.3 });
-  const program = [`import * as serving from "pulumi-databricks-serving";`, ...TABLE.map(([cls, name, args]) => `new serving.${cls}(${JSON.stringify(name)}, ${args});`)].join("\n");
-  stack = await TestStack.create({ program, plane, config: { note: "bad-inputs" } });
+  // The engine stops a deployment at the first resource whose check fails, so each case is previewed on its own:
+  // one program declares them all, and BAD_CASE picks the one to register.
+  const program = [
+    `import * as serving from "pulumi-databricks-serving";`,
+    ...TABLE.map(([cls, name, args]) => `if (process.env.BAD_CASE === ${JSON.stringify(name)}) new serving.${cls}(${JSON.stringify(name)}, ${args});`),
+  ].join("\n");
+  for (let i = 0; i < STACKS; i++) stacks.push(await TestStack.create({ program, plane, config: { note: "bad-inputs" } }));
 });
 afterAll(async () => {
   await plane?.stop();
 });
 
+interface Outcome {
+  name: string;
+  code: number;
+  messages: string;
+  json: string;
+}
+
 test(`${TABLE.length} invalid declarations are each rejected at preview, naming the field`, async () => {
   expect(TABLE.length).toBeGreaterThanOrEqual(25);
-  const preview = await stack.preview();
-  expect(preview.code).not.toBe(0);
-  const byResource = new Map<string, string>();
-  for (const d of preview.diagnostics ?? []) {
-    const name = d.urn?.split("::").pop();
-    if (name && d.severity === "error") byResource.set(name, `${byResource.get(name) ?? ""}\n${d.message}`);
-  }
+  const outcomes: Outcome[] = [];
+  // Each stack previews its share of the cases one after another; the stacks run side by side.
+  await Promise.all(
+    stacks.map(async (stack, i) => {
+      for (const [, name] of TABLE.filter((_, j) => j % STACKS === i)) {
+        const r = await stack.pulumi(["preview", "--json"], { BAD_CASE: name });
+        let messages = "";
+        try {
+          const parsed = JSON.parse(r.stdout) as { diagnostics?: { urn?: string; message: string; severity: string }[] };
+          messages = (parsed.diagnostics ?? []).filter((d) => d.severity === "error" && d.urn?.endsWith(`::${name}`)).map((d) => d.message).join("\n");
+        } catch {
+          messages = `(no JSON) ${r.stdout} ${r.stderr}`;
+        }
+        outcomes.push({ name, code: r.code, messages, json: r.stdout + r.stderr });
+      }
+    }),
+  );
   const problems: string[] = [];
   for (const [, name, , path, text] of TABLE) {
-    const msg = byResource.get(name);
-    if (!msg) problems.push(`${name}: no error at preview`);
-    else if (!msg.includes(`property ${path} `) && !msg.includes(`property ${path}\n`)) problems.push(`${name}: error does not name ${path}: ${msg.trim()}`);
-    else if (text && !msg.includes(text)) problems.push(`${name}: error lacks ${JSON.stringify(text)}: ${msg.trim()}`);
+    const o = outcomes.find((x) => x.name === name)!;
+    if (o.code === 0 || !o.messages) problems.push(`${name}: no error at preview (${o.json.slice(0, 300)})`);
+    else if (!o.messages.includes(`property ${path} `)) problems.push(`${name}: error does not name ${path}: ${o.messages.trim()}`);
+    else if (text && !o.messages.includes(text)) problems.push(`${name}: error lacks ${JSON.stringify(text)}: ${o.messages.trim()}`);
   }
   expect(problems).toEqual([]);
   // A plaintext credential in a bad declaration is never echoed back.
-  expect(JSON.stringify(preview)).not.toContain("sk-should-never-be-printed-91");
+  for (const o of outcomes) expect(o.json).not.toContain(SECRET);
   // Nothing was created: every failure happened before any change.
   expect(await userEndpoints(sdk(plane))).toEqual([]);
 });

@@ -51,6 +51,14 @@ async function externalModelFlow(): Promise<void> {
   expect((await stack.up()).code).toBe(0);
   expect((await w.servingEndpoints.get({ name })).ai_gateway?.rate_limits?.[0].calls).toBe(120);
 
+  // Out of band with the official SDK: the guardrail is dropped; refresh sees it and up puts it back.
+  await w.servingEndpoints.putAiGateway({ name, usage_tracking_config: { enabled: true }, rate_limits: [{ calls: 120, key: "user", renewal_period: "minute" }] });
+  expect((await stack.refresh()).code).toBe(0);
+  const drift = await stack.preview();
+  expect(step(drift, "chat").op).toBe("update");
+  expect(Object.keys(step(drift, "chat").detailedDiff ?? {}).filter((k) => k.startsWith("aiGateway"))).toEqual(["aiGateway.guardrails"]);
+  expect((await stack.exportState()).text).not.toContain(KEY1);
+
   // Rotating the key is a change the server cannot show (it never returns it): the hash notices, update in place.
   await stack.setConfig("openaiApiKey", KEY2, { secret: true });
   const rotate = await stack.preview();

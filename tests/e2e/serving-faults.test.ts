@@ -124,6 +124,8 @@ async function killedMidCreate(): Promise<void> {
   const killed = await running;
   expect(killed.code).not.toBe(0);
   await planeApi(plane, "DELETE", `/api/2.0/dbserve/faults/${slow}`);
+  // A killed CLI leaves its stack lock behind; `pulumi cancel` is how a user clears it.
+  await s.must(["cancel", "--yes"]);
 
   const again = await s.up();
   if (again.code !== 0) console.log(again.stdout, again.stderr);
