@@ -57,6 +57,20 @@ describe("connection settings", () => {
     }
   });
 
+  it("runs programs that read config on a stack that has none (the language host sends {} not null)", async () => {
+    const stack = await TestStack.create({
+      program: `import * as pulumi from "@pulumi/pulumi";\nexport const size = new pulumi.Config().get("size") ?? "default";\n`,
+      env: { DBSERVE_DATA: tempDir("unused") },
+    });
+    try {
+      const up = await stack.up();
+      expect(up.code).toBe(0);
+      expect((await stack.outputs()).size).toBe("default");
+    } finally {
+      stack.dispose();
+    }
+  });
+
   it("fails with a clear, credential-free error when the token is wrong", async () => {
     const plane = await startPlaneProcess();
     const stack = await TestStack.create({ program, config: { "databricks-serving:host": plane.url }, secrets: { "databricks-serving:token": "dapiwrongwrongwrongwrong" } });
