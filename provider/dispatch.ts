@@ -24,9 +24,6 @@ const registry: Record<string, string> = {
   WorkspaceGeo: "./resources/workspace-geo",
 };
 
-export function registerKind(name: string, modulePath: string): void {
-  registry[name] = modulePath;
-}
 
 function load(name: string): AnyKind {
   const modulePath = registry[name];

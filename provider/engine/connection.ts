@@ -96,7 +96,7 @@ export interface EmbeddedPlane {
   token: string;
 }
 
-export function embeddedDataDir(): string {
+function embeddedDataDir(): string {
   return process.env.DBSERVE_DATA || path.join(os.homedir(), ".dbserve");
 }
 

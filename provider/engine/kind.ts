@@ -1,4 +1,3 @@
-import type { ApiClient } from "../client/http";
 import type { CheckFailure } from "./validate";
 
 /** What `check` hands back to the engine: normalized inputs (canonical order, defaults, names) or failures. */
@@ -40,7 +39,6 @@ export interface ResourceKind<I extends object, O extends object> {
   delete(id: string, props: O): Promise<void>;
 }
 
-export type ClientFactory = (inputs: { connection?: { host?: string; profile?: string } }) => Promise<ApiClient>;
 
 /**
  * Thrown from create/update after the remote object exists: the engine keeps the resource (with these

@@ -3,8 +3,7 @@ import { ENDPOINT_NAME_MAX } from "./schemas";
 
 /**
  * Pulumi-style auto-names for endpoints: the logical name plus a 7-character suffix, within the 63-character
- * limit. Unlike `engine/naming.ts` (random, reused from old inputs), the suffix here is derived from
- * `<project>/<stack>` and the logical name, because a create interrupted before Pulumi recorded anything has no
+ * limit. The suffix is derived from `<project>/<stack>` and the logical name rather than drawn at random, because a create interrupted before Pulumi recorded anything has no
  * old inputs: a random name would create a second endpoint and orphan the first, while a stable name lets the
  * re-run find its own endpoint (managed-by tag) and adopt it. Consequence: a replacement reuses the name, so
  * replacements delete the old endpoint first.

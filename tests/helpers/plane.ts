@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO, tempDir } from "./paths";
 
@@ -48,8 +47,4 @@ export async function startPlaneProcess(opts: { dataDir?: string; deploySeconds?
         child.kill("SIGTERM");
       }),
   };
-}
-
-export function planeFileExists(dataDir: string, name: string): boolean {
-  return fs.existsSync(path.join(dataDir, name));
 }
