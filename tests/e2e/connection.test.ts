@@ -34,6 +34,7 @@ describe("connection settings", () => {
       expect((await stack.destroy()).code).toBe(0);
     } finally {
       execFileSync(process.execPath, [path.join(REPO, "bin/dbserve.js"), "plane", "stop", "--data", dataDir]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
       stack.dispose();
     }
   });
@@ -60,7 +61,7 @@ describe("connection settings", () => {
   it("runs programs that read config on a stack that has none (the language host sends {} not null)", async () => {
     const stack = await TestStack.create({
       program: `import * as pulumi from "@pulumi/pulumi";\nexport const size = new pulumi.Config().get("size") ?? "default";\n`,
-      env: { DBSERVE_DATA: tempDir("unused") },
+      env: { DBSERVE_DATA: path.join(REPO, ".tmp", "no-plane-needed") },
     });
     try {
       const up = await stack.up();

@@ -19,6 +19,7 @@ describe("the quickstart stack", () => {
   });
   afterAll(() => {
     execFileSync(process.execPath, [path.join(REPO, "bin/dbserve.js"), "plane", "stop", "--data", dataDir]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
     stack?.dispose();
   });
 

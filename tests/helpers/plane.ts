@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO, tempDir } from "./paths";
 
@@ -14,6 +15,7 @@ export interface PlaneProcess {
 
 export async function startPlaneProcess(opts: { dataDir?: string; deploySeconds?: number; args?: string[] } = {}): Promise<PlaneProcess> {
   const dataDir = opts.dataDir ?? tempDir("plane");
+  const ownDir = opts.dataDir === undefined;
   const args = [path.join(REPO, "bin/dbserve.js"), "plane", "start", "--data", dataDir, "--port", "0", "--deploy-seconds", String(opts.deploySeconds ?? 0.3), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
   let out = "";
@@ -38,11 +40,16 @@ export async function startPlaneProcess(opts: { dataDir?: string; deploySeconds?
     child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        // A data dir this helper made goes with the plane, so test runs leave nothing behind.
+        const done = () => {
+          if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
         child.once("exit", () => {
           clearTimeout(kill);
-          resolve();
+          done();
         });
         child.kill("SIGTERM");
       }),

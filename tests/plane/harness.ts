@@ -26,7 +26,8 @@ export function client(url: string, token: string): WorkspaceClient {
 }
 
 export async function startTestPlane(options: PlaneOptions = {}): Promise<TestPlane> {
-  const plane = await startPlane({ deploySeconds: 0.2, dataDir: freshDir("plane"), ...options });
+  const ownDir = options.dataDir === undefined ? freshDir("plane") : undefined;
+  const plane = await startPlane({ deploySeconds: 0.2, dataDir: ownDir, ...options });
   const api: TestPlane["api"] = async (method, route, body, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token !== "") headers.Authorization = `Bearer ${opts.token ?? plane.token}`;
@@ -43,7 +44,12 @@ export async function startTestPlane(options: PlaneOptions = {}): Promise<TestPl
     }
     return { status: res.status, body: parsed, headers: res.headers };
   };
-  return { ...plane, w: client(plane.url, plane.token), api };
+  // A data dir the harness made is removed with the plane, so test runs leave nothing behind.
+  const close = async () => {
+    await plane.close();
+    if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
+  };
+  return { ...plane, close, w: client(plane.url, plane.token), api };
 }
 
 /** Await a promise expected to reject with the SDK's ApiError; returns it for assertions. */
