@@ -109,7 +109,14 @@ export function ensureEmbeddedPlane(dataDir = embeddedDataDir()): EmbeddedPlane 
   if (running) return running;
   const cli = path.resolve(__dirname, "../../../bin/dbserve.js");
   progress(`no workspace configured: starting the embedded control plane in ${dataDir}`);
-  execFileSync(process.execPath, [cli, "plane", "start", "--detach", "--data", dataDir], { stdio: ["ignore", "pipe", "inherit"], timeout: 60_000 });
+  try {
+    execFileSync(process.execPath, [cli, "plane", "start", "--detach", "--data", dataDir], { stdio: ["ignore", "pipe", "inherit"], timeout: 60_000 });
+  } catch (err) {
+    // Another `pulumi` run may have started the same plane a moment ago: use it rather than fail.
+    const raced = readRunningPlane(dataDir);
+    if (raced) return raced;
+    throw err;
+  }
   const started = readRunningPlane(dataDir);
   if (!started) throw new Error(`the embedded control plane did not start in ${dataDir}: see ${path.join(dataDir, "plane.log")}`);
   return started;
