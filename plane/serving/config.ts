@@ -5,6 +5,7 @@ import { getModel, getVersion } from "../catalog/models";
 import type { FoundationModelSpec } from "../catalog/foundation";
 import { optimizationSpec } from "../catalog/optimization";
 import type { EndpointCoreConfigInput, ExternalModel, ServedEntityInput, ServedModelInput, TrafficConfig } from "./schemas";
+import { TASKS, WORKLOAD_SIZES } from "../../common/serving-vocabulary";
 
 /**
  * Semantic validation of an endpoint config, and its translation into the stored output shape with the server-side
@@ -13,8 +14,6 @@ import type { EndpointCoreConfigInput, ExternalModel, ServedEntityInput, ServedM
 export const MAX_SERVED_ENTITIES = 10;
 export const MAX_ENV_VARS = 30;
 const ENTITY_NAME = /^[A-Za-z0-9_-]+$/;
-const WORKLOAD_SIZES = ["Small", "Medium", "Large"];
-const EXTERNAL_TASKS = ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"];
 
 export interface BuiltConfig {
   served_entities?: s.ServedEntityOutput[];
@@ -50,8 +49,8 @@ const CONFIG_FIELDS = Object.values(PROVIDER_CONFIG).map((p) => p.field);
 
 function validateExternalModel(em: ExternalModel, where: string): void {
   if (em.name.trim() === "") throw invalidParameter(`${where}.external_model.name must not be empty.`);
-  if (!EXTERNAL_TASKS.includes(em.task)) {
-    throw invalidParameter(`${where}.external_model.task '${em.task}' is not supported; valid tasks are ${EXTERNAL_TASKS.join(", ")}.`);
+  if (!(TASKS as readonly string[]).includes(em.task)) {
+    throw invalidParameter(`${where}.external_model.task '${em.task}' is not supported; valid tasks are ${TASKS.join(", ")}.`);
   }
   const spec = PROVIDER_CONFIG[em.provider];
   for (const f of CONFIG_FIELDS) {
@@ -194,7 +193,7 @@ function validateCompute(e: { workload_size?: string; min_provisioned_concurrenc
   if (e.workload_size !== undefined && conc) {
     throw invalidParameter(`${where}: set either workload_size or min/max_provisioned_concurrency, not both.`);
   }
-  if (e.workload_size !== undefined && !WORKLOAD_SIZES.includes(e.workload_size)) {
+  if (e.workload_size !== undefined && !(WORKLOAD_SIZES as readonly string[]).includes(e.workload_size)) {
     throw invalidParameter(`${where}.workload_size '${e.workload_size}' is invalid; valid values are ${WORKLOAD_SIZES.join(", ")}.`);
   }
   if (conc) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXTERNAL_PROVIDERS, PERMISSION_LEVELS, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
 
 /**
  * Request bodies of the serving-endpoint routes, mirroring the SDK's wire types (`dist/apis/serving/model.d.ts`).
@@ -39,18 +40,6 @@ export const OpenAiConfig = z.strictObject({
 });
 export const PaLmConfig = z.strictObject({ ...secretPair("palm_api_key") });
 
-export const EXTERNAL_PROVIDERS = [
-  "ai21labs",
-  "amazon-bedrock",
-  "anthropic",
-  "cohere",
-  "custom",
-  "databricks-model-serving",
-  "google-cloud-vertex-ai",
-  "openai",
-  "palm",
-] as const;
-
 export const ExternalModel = z.strictObject({
   name: z.string(),
   provider: z.enum(EXTERNAL_PROVIDERS),
@@ -67,7 +56,6 @@ export const ExternalModel = z.strictObject({
 });
 export type ExternalModel = z.infer<typeof ExternalModel>;
 
-export const WORKLOAD_TYPES = ["CPU", "GPU_LARGE", "GPU_MEDIUM", "GPU_SMALL", "MULTIGPU_MEDIUM"] as const;
 const int = () => z.number().int();
 
 export const ServedEntityInput = z.strictObject({
@@ -209,7 +197,6 @@ export const PatchTagsBody = z.strictObject({ add_tags: z.array(EndpointTag).opt
 export const PutRateLimitsBody = z.strictObject({ rate_limits: z.array(LegacyRateLimit).optional() });
 export const PatchNotificationsBody = z.strictObject({ email_notifications: EmailNotifications.optional() });
 
-export const PERMISSION_LEVELS = ["CAN_MANAGE", "CAN_QUERY", "CAN_VIEW"] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 export const PermissionsBody = z.strictObject({
   access_control_list: z

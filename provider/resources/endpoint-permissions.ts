@@ -8,8 +8,7 @@ import { compact, jsonEqual } from "../engine/reconcile";
 import { ArgsOf, MODULE } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
-
-export const PERMISSION_LEVELS = ["CAN_MANAGE", "CAN_QUERY", "CAN_VIEW"] as const;
+import { PERMISSION_LEVELS } from "../../common/serving-vocabulary";
 
 const grantSchema = z
   .strictObject({

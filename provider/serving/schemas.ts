@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { isUnknown } from "../engine/unknown";
+import { EXTERNAL_PROVIDERS, TASKS, WORKLOAD_SIZES, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
 
 /** Endpoint names: letters, digits, `-` and `_`, fewer than 64 characters, no dots (facts §1 Names). */
 export const ENDPOINT_NAME_MAX = 63;
@@ -28,21 +29,6 @@ export const ucModelNameSchema = z
 
 /** Versions are strings on the wire; accept digits only so `"3"` and `"v3"` cannot both mean something. */
 export const entityVersionSchema = z.string().regex(/^[0-9]+$/, "must be a version number such as \"1\"");
-
-export const WORKLOAD_SIZES = ["Small", "Medium", "Large"] as const;
-export const WORKLOAD_TYPES = ["CPU", "GPU_SMALL", "GPU_MEDIUM", "GPU_LARGE", "MULTIGPU_MEDIUM"] as const;
-export const EXTERNAL_PROVIDERS = [
-  "ai21labs",
-  "amazon-bedrock",
-  "anthropic",
-  "cohere",
-  "custom",
-  "databricks-model-serving",
-  "google-cloud-vertex-ai",
-  "openai",
-  "palm",
-] as const;
-export const TASKS = ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"] as const;
 
 const nonEmpty = z.string().min(1);
 const secretString = z.string().min(1);
