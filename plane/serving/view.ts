@@ -25,8 +25,9 @@ export function endpointState(rec: EndpointRecord): s.EndpointState {
   return { ready: isReady(rec) ? "READY" : "NOT_READY", config_update: rec.config_update };
 }
 
-export function detailedView(rec: EndpointRecord, level: PermissionLevel, baseUrl: string): s.ServingEndpointDetailed {
-  const out: s.ServingEndpointDetailed = {
+/** The fields the list's summaries and a GET's detailed view share. */
+function headerView(rec: EndpointRecord): s.ServingEndpoint {
+  return {
     id: rec.id,
     name: rec.name,
     creator: rec.creator,
@@ -34,9 +35,11 @@ export function detailedView(rec: EndpointRecord, level: PermissionLevel, baseUr
     last_updated_timestamp: rec.last_updated_timestamp,
     description: rec.description ?? "",
     state: endpointState(rec),
-    permission_level: level,
-    route_optimized: rec.route_optimized,
   };
+}
+
+export function detailedView(rec: EndpointRecord, level: PermissionLevel, baseUrl: string): s.ServingEndpointDetailed {
+  const out: s.ServingEndpointDetailed = { ...headerView(rec), permission_level: level, route_optimized: rec.route_optimized };
   if (rec.tags.length > 0) out.tags = [...rec.tags];
   if (rec.budget_policy_id !== undefined) out.budget_policy_id = rec.budget_policy_id;
   if (rec.task !== undefined) out.task = rec.task;
@@ -52,15 +55,7 @@ export function detailedView(rec: EndpointRecord, level: PermissionLevel, baseUr
 }
 
 export function summaryView(rec: EndpointRecord): s.ServingEndpoint {
-  const out: s.ServingEndpoint = {
-    id: rec.id,
-    name: rec.name,
-    creator: rec.creator,
-    creation_timestamp: rec.creation_timestamp,
-    last_updated_timestamp: rec.last_updated_timestamp,
-    description: rec.description ?? "",
-    state: endpointState(rec),
-  };
+  const out = headerView(rec);
   if (rec.tags.length > 0) out.tags = [...rec.tags];
   if (rec.task !== undefined) out.task = rec.task;
   if (rec.budget_policy_id !== undefined) out.budget_policy_id = rec.budget_policy_id;
