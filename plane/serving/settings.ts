@@ -87,20 +87,27 @@ export function registerSettingsRoutes(router: Router, deps: ServingDeps): void 
   const base = "/api/2.0/serving-endpoints";
   const op = { countsAsOperation: true };
 
+  /** Every settings route: in one transaction, a CAN_MANAGE caller changes the endpoint, which is then saved. */
+  const changeEndpoint = <T>(name: string, user: Parameters<typeof fetchWithLevel>[2], change: (rec: EndpointRecord) => T): T =>
+    db.transaction(() => {
+      const { rec } = fetchWithLevel(deps, name, user, "CAN_MANAGE");
+      const result = change(rec);
+      rec.last_updated_timestamp = plane.now();
+      saveEndpoint(db, rec);
+      return result;
+    })();
+
   router.add(
     "PUT",
     `${base}/:name/ai-gateway`,
     (ctx) => {
       const body = parseBody(AiGatewayConfig, ctx.body);
-      return db.transaction(() => {
-        const { rec } = fetchWithLevel(deps, ctx.params.name, ctx.user, "CAN_MANAGE");
+      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
         const next = validateAiGateway(body, rec, undefined);
         if (next) rec.ai_gateway = next;
         else delete rec.ai_gateway;
-        rec.last_updated_timestamp = plane.now();
-        saveEndpoint(db, rec);
         return next ?? {};
-      })();
+      });
     },
     op,
   );
@@ -110,13 +117,10 @@ export function registerSettingsRoutes(router: Router, deps: ServingDeps): void 
     `${base}/:name/tags`,
     (ctx) => {
       const body = parseBody(PatchTagsBody, ctx.body);
-      return db.transaction(() => {
-        const { rec } = fetchWithLevel(deps, ctx.params.name, ctx.user, "CAN_MANAGE");
+      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
         rec.tags = validateTags(body.add_tags ?? [], rec.tags, body.delete_tags ?? []);
-        rec.last_updated_timestamp = plane.now();
-        saveEndpoint(db, rec);
         return { tags: rec.tags };
-      })();
+      });
     },
     op,
   );
@@ -126,16 +130,13 @@ export function registerSettingsRoutes(router: Router, deps: ServingDeps): void 
     `${base}/:name/rate-limits`,
     (ctx) => {
       const body = parseBody(PutRateLimitsBody, ctx.body);
-      return db.transaction(() => {
-        const { rec } = fetchWithLevel(deps, ctx.params.name, ctx.user, "CAN_MANAGE");
+      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
         if (flavourOf(rec, undefined) === "external" || rec.kind === "pay_per_token") {
           throw invalidParameter(`Endpoint '${rec.name}' manages rate limits through its AI gateway; use PUT /api/2.0/serving-endpoints/${rec.name}/ai-gateway.`);
         }
         rec.rate_limits = (body.rate_limits ?? []).map((r) => ({ ...r, key: r.key ?? "user" }));
-        rec.last_updated_timestamp = plane.now();
-        saveEndpoint(db, rec);
         return { rate_limits: rec.rate_limits };
-      })();
+      });
     },
     op,
   );
@@ -145,15 +146,12 @@ export function registerSettingsRoutes(router: Router, deps: ServingDeps): void 
     `${base}/:name/notifications`,
     (ctx) => {
       const body = parseBody(PatchNotificationsBody, ctx.body);
-      return db.transaction(() => {
-        const { rec } = fetchWithLevel(deps, ctx.params.name, ctx.user, "CAN_MANAGE");
+      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
         if (body.email_notifications !== undefined) rec.email_notifications = body.email_notifications;
-        rec.last_updated_timestamp = plane.now();
-        saveEndpoint(db, rec);
         const out: s.UpdateInferenceEndpointNotificationsResponse = { name: rec.name };
         if (rec.email_notifications) out.email_notifications = rec.email_notifications;
         return out;
-      })();
+      });
     },
     op,
   );
