@@ -26,7 +26,7 @@ export function registerQueryRoutes(router: Router, deps: ServingDeps): void {
     const ppt = payPerTokenSpec(rec.name);
     if (ppt) {
       const geo = workspaceGeo(deps.plane);
-      if (geo.geo !== null && !ppt.hostedGeos.includes(geo.geo) && !geo.cross_geo_processing) {
+      if (geo.geo !== null && !(ppt.hostedGeos as readonly string[]).includes(geo.geo) && !geo.cross_geo_processing) {
         throw new PlaneError(
           403,
           "PERMISSION_DENIED",
