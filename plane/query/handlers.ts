@@ -1,7 +1,7 @@
 /**
  * The query path's route handlers, one named function per route (registered in `routes.ts`).
  */
-import { invalidParameter } from "../errors";
+import { PlaneError, invalidParameter } from "../errors";
 import { Reply, type RequestContext } from "../router";
 import { fetchWithLevel, endpointNotFound } from "../serving/access";
 import { loadEndpoint } from "../serving/records";
@@ -14,14 +14,36 @@ import { KIND_OF_TASK } from "./formats";
 
 const asJson = (ctx: RequestContext) => ctx.body as Record<string, unknown>;
 
+/**
+ * Errors of the query routes keep the Databricks model (`error_code`, `message`) and add an OpenAI-style `error`
+ * object, which the OpenAI clients (openai ≥ 5, the AI SDK) read their message from; without it they report only
+ * "400 status code (no body)".
+ */
+export class QueryError extends PlaneError {
+  constructor(from: PlaneError) {
+    super(from.status, from.errorCode, from.message, from.headers);
+  }
+  override body(): { error_code: string; message: string; error: { message: string; type: string; code: string } } {
+    return { ...super.body(), error: { message: this.message, type: this.errorCode.toLowerCase(), code: this.errorCode } };
+  }
+}
+
+async function withQueryErrors(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await run();
+  } catch (err) {
+    throw err instanceof PlaneError && !(err instanceof QueryError) ? new QueryError(err) : err;
+  }
+}
+
 /** `POST /serving-endpoints/{name}/invocations` (CAN_QUERY). */
 export function invokeEndpoint(q: QueryDeps, ctx: RequestContext): Promise<unknown> {
-  return runQuery(q, { endpoint: ctx.params.name, body: asJson(ctx), bodyBytes: ctx.rawBody.length, user: ctx.user });
+  return withQueryErrors(() => runQuery(q, { endpoint: ctx.params.name, body: asJson(ctx), bodyBytes: ctx.rawBody.length, user: ctx.user }));
 }
 
 /** `POST /serving-endpoints/{name}/served-models/{entity}/invocations` (CAN_QUERY): one entity, no traffic split. */
 export function invokeServedEntity(q: QueryDeps, ctx: RequestContext): Promise<unknown> {
-  return runQuery(q, { endpoint: ctx.params.name, entity: ctx.params.entity, body: asJson(ctx), bodyBytes: ctx.rawBody.length, user: ctx.user });
+  return withQueryErrors(() => runQuery(q, { endpoint: ctx.params.name, entity: ctx.params.entity, body: asJson(ctx), bodyBytes: ctx.rawBody.length, user: ctx.user }));
 }
 
 /**
@@ -29,11 +51,13 @@ export function invokeServedEntity(q: QueryDeps, ctx: RequestContext): Promise<u
  * use `base_url = <host>/serving-endpoints` and the endpoint name as the model.
  */
 export function openAiCompatible(q: QueryDeps, ctx: RequestContext): Promise<unknown> {
-  const body = asJson(ctx);
-  if (typeof body.model !== "string" || body.model === "") throw invalidParameter("'model' (the serving endpoint's name) is required.");
-  if (!loadEndpoint(q.plane.db, body.model)) throw endpointNotFound(body.model);
-  const { model, ...rest } = body;
-  return runQuery(q, { endpoint: model, body: rest, bodyBytes: ctx.rawBody.length, user: ctx.user });
+  return withQueryErrors(async () => {
+    const body = asJson(ctx);
+    if (typeof body.model !== "string" || body.model === "") throw invalidParameter("'model' (the serving endpoint's name) is required.");
+    if (!loadEndpoint(q.plane.db, body.model)) throw endpointNotFound(body.model);
+    const { model, ...rest } = body;
+    return runQuery(q, { endpoint: model, body: rest, bodyBytes: ctx.rawBody.length, user: ctx.user });
+  });
 }
 
 /** `GET /api/2.0/serving-endpoints/{name}/openapi` (CAN_QUERY). */
