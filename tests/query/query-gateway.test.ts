@@ -281,7 +281,7 @@ describe("/metrics and /openapi", () => {
     expect(text).toMatch(/^# TYPE request_latency_ms histogram$/m);
     expect(text).toContain('request_latency_ms_bucket{endpoint_name="split",served_entity_name="champion",le="+Inf"} 16');
     // Every sample line is `name{labels} value`.
-    for (const line of text.split("\n").filter((l) => l && !l.startsWith("#"))) expect(line).toMatch(/^[a-z_]+\{[^}]*\} [0-9.e+-]+$/);
+    for (const line of text.split("\n").filter((l) => l && !l.startsWith("#"))) expect(line).toMatch(/^[a-z_0-9]+\{[^}]*\} [0-9.e+-]+$/);
   });
 
   test("openapi describes the endpoint's invocations by what its entities take", async () => {
