@@ -27,6 +27,17 @@ export async function startUpstream(opts: { reply?: string; name?: string } = {}
     let raw = "";
     req.on("data", (d: Buffer) => (raw += d.toString()));
     req.on("end", () => {
+      try {
+        answer(raw, req, res);
+      } catch (err) {
+        // A body this fake cannot handle is the caller's fault, as a real provider would say.
+        if (!res.headersSent) res.writeHead(400, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ error: { message: `bad request: ${(err as Error).message}` } }));
+      }
+    });
+  });
+  const answer = (raw: string, req: http.IncomingMessage, res: http.ServerResponse) => {
+    {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       received.push({ path: req.url ?? "", headers: req.headers, body });
       if (failures && failures.times > 0) {
@@ -40,6 +51,7 @@ export async function startUpstream(opts: { reply?: string; name?: string } = {}
       const usage = { prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 };
       if ((req.url ?? "").endsWith("/embeddings")) {
         const inputs = typeof body.input === "string" ? [body.input] : (body.input as string[]);
+        if (!Array.isArray(inputs)) throw new Error("input must be a string or an array");
         res.writeHead(200, { "Content-Type": "application/json" });
         res.end(JSON.stringify({ object: "list", model: body.model, data: inputs.map((_, index) => ({ object: "embedding", index, embedding: [0.1, 0.2, 0.3] })), usage: { prompt_tokens: 3, total_tokens: 3 } }));
         return;
@@ -67,8 +79,8 @@ export async function startUpstream(opts: { reply?: string; name?: string } = {}
             : { id, object: "text_completion", created, model: body.model, choices: [{ index: 0, text: reply, finish_reason: "stop" }], usage },
         ),
       );
-    });
-  });
+    }
+  };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   return {
