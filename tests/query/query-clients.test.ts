@@ -101,6 +101,20 @@ test("streaming without include_usage sends no usage chunk", async () => {
   }
 });
 
+test("completions, streamed, from a custom model (MLflow's unified LLM input)", async () => {
+  const stream = await openai(t).completions.create({ model: "support-chat", prompt: "Tell me about serving", stream: true, stream_options: { include_usage: true } });
+  let text = "";
+  let usage: OpenAI.CompletionUsage | undefined | null;
+  for await (const c of stream) {
+    text += c.choices[0]?.text ?? "";
+    if (c.usage) usage = c.usage;
+  }
+  expect(text).toBe("You asked: Tell me about serving");
+  expect(usage!.completion_tokens).toBeGreaterThan(0);
+  const whole = await openai(t).completions.create({ model: "support-chat", prompt: "Tell me about serving", max_tokens: 3 }); // "You" is 1 token, " asked:" 2
+  expect([whole.choices[0].text, whole.choices[0].finish_reason]).toEqual(["You asked:", "length"]);
+});
+
 test("streamed and non-streamed answers report the same usage", async () => {
   const messages = [{ role: "system" as const, content: CONTEXT }, { role: "user" as const, content: QUESTION }];
   const whole = await openai(t).chat.completions.create({ model: PPT_CHAT, messages });

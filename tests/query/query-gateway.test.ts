@@ -81,6 +81,18 @@ describe("rate limits", () => {
     expect(String(second.body.message)).toMatch(/30 tokens/);
   });
 
+  test("a service principal's limit applies to that principal only", async () => {
+    const sp = "6b2a7f0e-3c1d-4e5f-8a9b-0c1d2e3f4a5b";
+    const spToken = String((await t.api("POST", "/api/2.0/dbserve/users", { user_name: sp })).body.token);
+    await createPt(t, "rl-sp");
+    await grant("rl-sp", "CAN_QUERY", sp);
+    await gateway("rl-sp", { rate_limits: [{ calls: 1, key: "service_principal", principal: sp, renewal_period: "minute" }] });
+    expect((await ask("rl-sp", "a", { token: spToken })).status).toBe(200);
+    expect((await ask("rl-sp", "b", { token: spToken })).status).toBe(429);
+    expect((await ask("rl-sp", "c")).status).toBe(200);
+    expect((await ask("rl-sp", "d")).status).toBe(200);
+  });
+
   test("calls: 0 allows nothing; the legacy endpoint rate limits apply too", async () => {
     await createPt(t, "rl-zero");
     await gateway("rl-zero", { rate_limits: [{ calls: 0, key: "endpoint", renewal_period: "minute" }] });
@@ -227,6 +239,27 @@ describe("external models: fallbacks and traffic", () => {
     a.failNext(503);
     const down = await ask("ext-fallback", "hi");
     expect([down.status, down.body.error_code]).toEqual([503, "TEMPORARILY_UNAVAILABLE"]);
+  });
+
+  test("output guardrails on an external stream: read whole, masked, then streamed", async () => {
+    const c = await startUpstream({ reply: "Write to ops@example.com for access." });
+    try {
+      await createEndpoint(t, { name: "ext-masked", config: { served_entities: [externalEntity("m", c.url, "sk-c")] }, ai_gateway: { guardrails: { output: { pii: { behavior: "MASK" } } } } });
+      const res = await fetch(`${t.url}/serving-endpoints/ext-masked/invocations`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${t.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ messages: [{ role: "user", content: "who do I ask?" }], stream: true }),
+      });
+      expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+      const text = (await res.text())
+        .split("\n")
+        .filter((l) => l.startsWith("data: {"))
+        .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? "")
+        .join("");
+      expect(text).toBe("Write to [EMAIL_ADDRESS] for access.");
+    } finally {
+      await c.close();
+    }
   });
 
   test("a secret reference cannot be resolved by the plane: 400 asking for the plaintext form", async () => {
