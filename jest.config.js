@@ -16,9 +16,27 @@ module.exports = {
   // e2e suites each start their own plane and Pulumi stacks; two cores run two at a time.
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: "unit", roots: ["<rootDir>/tests/unit"], testPathIgnorePatterns: [EXAMPLES_TYPECHECK], transform: transform("tests/tsconfig.transpile.json") },
-    { ...common, displayName: "plane", roots: ["<rootDir>/tests/plane"], transform: transform("tests/tsconfig.json"), globalSetup: "<rootDir>/tests/global-setup.js" },
-    { ...common, displayName: "e2e", roots: ["<rootDir>/tests/e2e"], transform: transform("tests/tsconfig.json"), globalSetup: "<rootDir>/tests/global-setup.js" },
+    {
+      ...common,
+      displayName: "unit",
+      roots: ["<rootDir>/tests/unit"],
+      testPathIgnorePatterns: [EXAMPLES_TYPECHECK],
+      transform: transform("tests/tsconfig.transpile.json"),
+    },
+    {
+      ...common,
+      displayName: "plane",
+      roots: ["<rootDir>/tests/plane"],
+      transform: transform("tests/tsconfig.json"),
+      globalSetup: "<rootDir>/tests/global-setup.js",
+    },
+    {
+      ...common,
+      displayName: "e2e",
+      roots: ["<rootDir>/tests/e2e"],
+      transform: transform("tests/tsconfig.json"),
+      globalSetup: "<rootDir>/tests/global-setup.js",
+    },
     {
       ...common,
       displayName: "package",

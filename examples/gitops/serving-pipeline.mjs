@@ -97,7 +97,11 @@ function writeOut(name, text) {
 // own variables (GITHUB_API_URL, CI_API_V4_URL), which also lets the test suite stand in a local server.
 
 async function api(method, url, headers, body) {
-  const res = await fetch(url, { method, headers: { "Content-Type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${url.replace(/\?.*/, "")}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
@@ -196,7 +200,8 @@ function marker(kind) {
 }
 
 function runLink() {
-  if (process.env.GITHUB_ACTIONS === "true") return `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
+  if (process.env.GITHUB_ACTIONS === "true")
+    return `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
   return process.env.CI_JOB_URL;
 }
 
@@ -216,7 +221,13 @@ async function preview(flags) {
   const link = runLink();
   const head = process.env.GITHUB_SHA || process.env.CI_COMMIT_SHA;
   const footer = [head && `for ${head.slice(0, 7)}`, link && `[run](${link})`].filter(Boolean).join(" · ");
-  const body = [marker("preview"), "## Pulumi preview: model serving", "", ...sections.flatMap((s) => [s, ""]), footer ? `<sub>Updated ${footer}</sub>\n` : ""].join("\n");
+  const body = [
+    marker("preview"),
+    "## Pulumi preview: model serving",
+    "",
+    ...sections.flatMap((s) => [s, ""]),
+    footer ? `<sub>Updated ${footer}</sub>\n` : "",
+  ].join("\n");
   writeOut("preview.md", body);
   process.stdout.write(body);
 
@@ -253,7 +264,12 @@ async function drift(flags) {
     sections.push(r.stdout.trim().replace(/^### Drift check/, `### Stack \`${stack}\``));
   }
   const link = runLink();
-  const body = [marker("drift"), `Found by the scheduled drift check${link ? ` ([run](${link}))` : ""}. Run the deploy pipeline (\`pulumi up\`) to restore the declared state, or change the program to adopt the change.`, "", ...sections.flatMap((s) => [s, ""])].join("\n");
+  const body = [
+    marker("drift"),
+    `Found by the scheduled drift check${link ? ` ([run](${link}))` : ""}. Run the deploy pipeline (\`pulumi up\`) to restore the declared state, or change the program to adopt the change.`,
+    "",
+    ...sections.flatMap((s) => [s, ""]),
+  ].join("\n");
   writeOut("drift.md", body);
   process.stdout.write(body);
 
@@ -291,7 +307,10 @@ async function databricksToken(workspace) {
     url.searchParams.set("audience", process.env.DATABRICKS_OIDC_AUDIENCE || host);
     subject = (await api("GET", url.toString(), { Authorization: `Bearer ${process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` })).value;
   }
-  if (!subject) throw new UsageError("no OIDC token: on GitHub give the job `permissions: id-token: write`; on GitLab set DATABRICKS_OIDC_TOKEN_VAR to an `id_tokens:` entry");
+  if (!subject)
+    throw new UsageError(
+      "no OIDC token: on GitHub give the job `permissions: id-token: write`; on GitLab set DATABRICKS_OIDC_TOKEN_VAR to an `id_tokens:` entry",
+    );
   const res = await fetch(`${host}/oidc/v1/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },

@@ -101,10 +101,25 @@ export class FakeForge {
       if (rest === "issues" && req.method === "GET") {
         const label = url.searchParams.get("labels");
         const state = url.searchParams.get("state") ?? "open";
-        return send(res, 200, paged(this.issues.filter((i) => (state === "all" || i.state === state) && (!label || i.labels.includes(label))).map((i) => ({ ...i, html_url: `https://github.example/acme/serving/issues/${i.number}` }))));
+        return send(
+          res,
+          200,
+          paged(
+            this.issues
+              .filter((i) => (state === "all" || i.state === state) && (!label || i.labels.includes(label)))
+              .map((i) => ({ ...i, html_url: `https://github.example/acme/serving/issues/${i.number}` })),
+          ),
+        );
       }
       if (rest === "issues" && req.method === "POST") {
-        const issue: Issue = { number: this.nextId++, title: String(json.title), body: String(json.body), labels: (json.labels as string[]) ?? [], state: "open", comments: [] };
+        const issue: Issue = {
+          number: this.nextId++,
+          title: String(json.title),
+          body: String(json.body),
+          labels: (json.labels as string[]) ?? [],
+          state: "open",
+          comments: [],
+        };
         this.issues.push(issue);
         return send(res, 201, { ...issue, html_url: `https://github.example/acme/serving/issues/${issue.number}` });
       }

@@ -32,7 +32,8 @@ describe("the GitOps pipeline (examples/gitops)", () => {
     fetch(`${plane.url}${p}`, { method, headers: { Authorization: `Bearer ${plane.token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
   const prComments = () => forge.comments.get(7) ?? [];
   // A commit to the pull request that changes a stack's configuration (what a team edits in Pulumi.<stack>.yaml).
-  const setConfig = async (stack: string, key: string, value: string) => expect((await project.run("pulumi", ["config", "set", key, value, "--stack", stack], env)).code).toBe(0);
+  const setConfig = async (stack: string, key: string, value: string) =>
+    expect((await project.run("pulumi", ["config", "set", key, value, "--stack", stack], env)).code).toBe(0);
 
   beforeAll(async () => {
     plane = await startPlaneProcess();
@@ -116,10 +117,16 @@ describe("the GitOps pipeline (examples/gitops)", () => {
       expect(r.stderr).not.toMatch(/error:/);
       expect(r.code).toBe(0);
     }
-    const models = (await (await planeApi("GET", "/api/2.1/unity-catalog/models?catalog_name=main&schema_name=genai")).json()) as { registered_models?: { name: string }[] };
+    const models = (await (await planeApi("GET", "/api/2.1/unity-catalog/models?catalog_name=main&schema_name=genai")).json()) as {
+      registered_models?: { name: string }[];
+    };
     expect((models.registered_models ?? []).map((m) => m.name).sort()).toEqual(expect.arrayContaining(["assistant_dev", "assistant_prod"]));
     // The shared backend (the bucket) holds both stacks; the short-lived token never reached it.
-    const stateText = fs.readdirSync(bucket, { recursive: true }).filter((f) => String(f).endsWith(".json")).map((f) => fs.readFileSync(path.join(bucket, String(f)), "utf8")).join("\n");
+    const stateText = fs
+      .readdirSync(bucket, { recursive: true })
+      .filter((f) => String(f).endsWith(".json"))
+      .map((f) => fs.readFileSync(path.join(bucket, String(f)), "utf8"))
+      .join("\n");
     expect(stateText).toContain("assistant_prod");
     expect(stateText).not.toContain(plane.token);
   });
@@ -164,12 +171,28 @@ describe("the GitOps pipeline (examples/gitops)", () => {
 
 describe("the workflows call the pipeline script and nothing else of substance", () => {
   type Step = { uses?: string; run?: string; if?: string };
-  const workflow = (name: string) => parse(fs.readFileSync(path.join(EXAMPLE, ".github/workflows", name), "utf8")) as { on: Record<string, unknown>; jobs: Record<string, { steps?: Step[]; uses?: string; with?: Record<string, string>; permissions?: Record<string, string>; environment?: string; concurrency?: { group: string; "cancel-in-progress": boolean } }> };
+  const workflow = (name: string) =>
+    parse(fs.readFileSync(path.join(EXAMPLE, ".github/workflows", name), "utf8")) as {
+      on: Record<string, unknown>;
+      jobs: Record<
+        string,
+        {
+          steps?: Step[];
+          uses?: string;
+          with?: Record<string, string>;
+          permissions?: Record<string, string>;
+          environment?: string;
+          concurrency?: { group: string; "cancel-in-progress": boolean };
+        }
+      >;
+    };
 
   it("GitHub: each mode's job ends in one serving-pipeline.mjs call; deploys are per stack, protected and serialized", () => {
     const reusable = workflow("serving-stacks.yml");
     expect(Object.keys(reusable.on)).toEqual(["workflow_call"]);
-    const runs = Object.fromEntries(Object.entries(reusable.jobs).map(([name, job]) => [name, (job.steps ?? []).filter((s) => s.run).map((s) => s.run!.trim())]));
+    const runs = Object.fromEntries(
+      Object.entries(reusable.jobs).map(([name, job]) => [name, (job.steps ?? []).filter((s) => s.run).map((s) => s.run!.trim())]),
+    );
     expect(runs).toEqual({
       preview: ["npm ci --no-audit --no-fund", 'node serving-pipeline.mjs preview --stacks "$STACKS"'],
       deploy: ["npm ci --no-audit --no-fund", 'node serving-pipeline.mjs up --stack "$STACK"'],
@@ -188,7 +211,10 @@ describe("the workflows call the pipeline script and nothing else of substance",
   });
 
   it("GitLab: the same three steps, with protected environments and one job per stack at a time", () => {
-    const ci = parse(fs.readFileSync(path.join(EXAMPLE, ".gitlab-ci.yml"), "utf8")) as Record<string, { script?: string[]; extends?: string; resource_group?: string; environment?: { name: string }; variables?: Record<string, string> }>;
+    const ci = parse(fs.readFileSync(path.join(EXAMPLE, ".gitlab-ci.yml"), "utf8")) as Record<
+      string,
+      { script?: string[]; extends?: string; resource_group?: string; environment?: { name: string }; variables?: Record<string, string> }
+    >;
     const scripts = (job: string) => (ci[job].script ?? ci[ci[job].extends ?? ""]?.script ?? []).join("\n");
     expect(scripts("preview")).toBe('node serving-pipeline.mjs preview --stacks "$STACKS"');
     expect(scripts("drift")).toBe('node serving-pipeline.mjs drift --stacks "$STACKS"');

@@ -12,7 +12,11 @@ module.exports = async function packageSetup() {
   const root = path.resolve(__dirname, "../..");
   const dest = fs.mkdtempSync(path.join(os.tmpdir(), "dbserve-pack-"));
   // Scripts are skipped: the common setup just built dist/, and `prepare` would build it again.
-  const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dest], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dest], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [{ filename }] = JSON.parse(out);
   process.env.DBSERVE_TEST_TARBALL = path.join(dest, filename);
 };

@@ -21,7 +21,16 @@ const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), 
 const QUICKSTART_YAML = "name: installed-quickstart\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n";
 // What `pulumi new typescript` writes, trimmed: users' programs compile with these settings.
 const USER_TSCONFIG = {
-  compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true, skipLibCheck: true, types: ["node"] },
+  compilerOptions: {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    skipLibCheck: true,
+    types: ["node"],
+  },
   files: ["index.ts"],
 };
 
@@ -44,15 +53,39 @@ describe("the package installed from its tarball", () => {
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(JSON.parse(fs.readFileSync(path.join(project.dir, "package.json"), "utf8")).dependencies[PKG]).toMatch(/^file:.*\.tgz$/);
     // The seeded cache of the repo's node_modules was pruned to the tarball's dependency tree.
-    for (const dev of ["jest", "ts-jest", "eslint", "prettier", "typescript-eslint"]) expect(fs.existsSync(path.join(project.dir, "node_modules", dev))).toBe(false);
+    for (const dev of ["jest", "ts-jest", "eslint", "prettier", "typescript-eslint"])
+      expect(fs.existsSync(path.join(project.dir, "node_modules", dev))).toBe(false);
     const ls = execFileSync("npm", ["ls", "--all", "--json"], { cwd: project.dir, env: project.env, encoding: "utf8" });
     expect(JSON.parse(ls)).not.toHaveProperty("problems");
   });
 
   it("ships dist/ and the bin, and no sources, tests or build maps", () => {
-    const files = execFileSync("tar", ["-tzf", packedTarball()], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
-    for (const f of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", "bin/dbserve.js", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dispatch.js", "dist/cli/main.js", "dist/plane/index.js"]) expect(files).toContain(f);
-    expect(files.filter((f) => /^(tests|examples|scripts|tools|bench|provider|plane|cli|common)\//.test(f) || f.endsWith(".map") || f.endsWith(".test.js") || /(^|\/)\.tmp\//.test(f))).toEqual([]);
+    const files = execFileSync("tar", ["-tzf", packedTarball()], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((f) => f.replace(/^package\//, ""));
+    for (const f of [
+      "package.json",
+      "README.md",
+      "CHANGELOG.md",
+      "LICENSE",
+      "bin/dbserve.js",
+      "dist/provider/index.js",
+      "dist/provider/index.d.ts",
+      "dist/provider/dispatch.js",
+      "dist/cli/main.js",
+      "dist/plane/index.js",
+    ])
+      expect(files).toContain(f);
+    expect(
+      files.filter(
+        (f) =>
+          /^(tests|examples|scripts|tools|bench|provider|plane|cli|common)\//.test(f) ||
+          f.endsWith(".map") ||
+          f.endsWith(".test.js") ||
+          /(^|\/)\.tmp\//.test(f),
+      ),
+    ).toEqual([]);
   });
 
   it("declares every module its compiled code requires: all of dist/ resolves from the user's project", () => {
@@ -62,13 +95,18 @@ describe("the package installed from its tarball", () => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith(".js")) for (const m of fs.readFileSync(p, "utf8").matchAll(/require\("([^".][^"]*)"\)|import\("([^".][^"]*)"\)/g)) specifiers.add(m[1] ?? m[2]);
+        else if (e.name.endsWith(".js"))
+          for (const m of fs.readFileSync(p, "utf8").matchAll(/require\("([^".][^"]*)"\)|import\("([^".][^"]*)"\)/g)) specifiers.add(m[1] ?? m[2]);
       }
     };
     walk(path.join(installed, "dist"));
     const builtins = new Set(builtinModules);
     const external = [...specifiers].filter((s) => !s.startsWith("node:") && !builtins.has(s.split("/")[0]));
-    const packageOf = (s: string) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/");
+    const packageOf = (s: string) =>
+      s
+        .split("/")
+        .slice(0, s.startsWith("@") ? 2 : 1)
+        .join("/");
     expect(external.length).toBeGreaterThan(5);
     // Declared as runtime dependencies (the shim's self-reference aside)…
     expect([...new Set(external.map(packageOf))].filter((p) => p !== PKG && !(p in repoPackage.dependencies))).toEqual([]);
@@ -85,7 +123,10 @@ describe("the package installed from its tarball", () => {
   });
 
   it("exports its entry point, its types and the dispatch module the serialized provider requires", async () => {
-    const r = await project.must(process.execPath, ["-e", `const m = require("${PKG}"); const d = require("${PKG}/dist/provider/dispatch"); console.log(JSON.stringify([typeof m.ServingEndpoint, typeof m.AzureServingWorkspace, typeof d.dispatch, require.resolve("${PKG}")]))`]);
+    const r = await project.must(process.execPath, [
+      "-e",
+      `const m = require("${PKG}"); const d = require("${PKG}/dist/provider/dispatch"); console.log(JSON.stringify([typeof m.ServingEndpoint, typeof m.AzureServingWorkspace, typeof d.dispatch, require.resolve("${PKG}")]))`,
+    ]);
     const [endpoint, azure, dispatch, resolved] = JSON.parse(r.stdout) as string[];
     expect([endpoint, azure, dispatch]).toEqual(["function", "function", "function"]);
     expect(resolved).toBe(path.join(installed, "dist/provider/index.js"));
@@ -95,7 +136,9 @@ describe("the package installed from its tarball", () => {
     // The user's program type-checks against the published declarations, with classic and with Node16 resolution.
     const tsc = require.resolve("typescript/bin/tsc");
     expect((await project.run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit"])).stdout).toBe("");
-    expect((await project.run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit", "--module", "node16", "--moduleResolution", "node16"])).stdout).toBe("");
+    expect((await project.run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit", "--module", "node16", "--moduleResolution", "node16"])).stdout).toBe(
+      "",
+    );
   });
 
   it("runs the quickstart: preview, up (starting the embedded plane from the installed bin), refresh, destroy", async () => {
@@ -138,6 +181,26 @@ describe("the package installed from its tarball", () => {
   });
 });
 
+describe("AzureServingWorkspace as users meet it", () => {
+  it("a bad location fails the preview with one clean line naming valid regions, without a stack trace", async () => {
+    const project = await InstalledProject.create("azure-location", {
+      "Pulumi.yaml": QUICKSTART_YAML.replace("installed-quickstart", "azure-location"),
+      "index.ts": `import * as serving from "${PKG}";\nnew serving.AzureServingWorkspace("genai", { location: "westeurop" });\n`,
+    });
+    try {
+      await project.must("pulumi", ["stack", "init", "dev", "--secrets-provider", "passphrase", "--non-interactive"]);
+      const r = await project.pulumi(["preview"]);
+      const out = r.stdout + r.stderr;
+      expect(r.code).not.toBe(0);
+      expect(out).toContain('AzureServingWorkspace genai: location "westeurop" is not an Azure Databricks region; nearest: westeurope');
+      expect(out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      expect(out).not.toContain("unhandled exception");
+    } finally {
+      project.dispose();
+    }
+  });
+});
+
 describe("published metadata", () => {
   it("says which Node versions work, consistent with what the dependencies declare and with the one under test", () => {
     // semver is npm's own range logic (a transitive dev dependency here).
@@ -146,7 +209,8 @@ describe("published metadata", () => {
     expect(semver.satisfies(process.version, repoPackage.engines.node)).toBe(true);
     // Every runtime dependency's own engines range must admit our newest supported line (22+).
     for (const dep of Object.keys(repoPackage.dependencies)) {
-      const range = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", dep, "package.json"), "utf8")) as { engines?: { node?: string } }).engines?.node;
+      const range = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", dep, "package.json"), "utf8")) as { engines?: { node?: string } }).engines
+        ?.node;
       if (range) expect({ dep, ok: semver.satisfies("22.12.0", range) && semver.satisfies("24.0.0", range) }).toEqual({ dep, ok: true });
     }
   });

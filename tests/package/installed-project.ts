@@ -22,7 +22,8 @@ export interface RunResult {
 
 export function packedTarball(): string {
   const tarball = process.env.DBSERVE_TEST_TARBALL;
-  if (!tarball || !fs.existsSync(tarball)) throw new Error("DBSERVE_TEST_TARBALL is not set: run the package project through jest (tests/package/global-setup.js packs it)");
+  if (!tarball || !fs.existsSync(tarball))
+    throw new Error("DBSERVE_TEST_TARBALL is not set: run the package project through jest (tests/package/global-setup.js packs it)");
   return tarball;
 }
 
@@ -64,7 +65,8 @@ export class InstalledProject {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `dbserve-${prefix}-`)));
     if (path.relative(REPO, dir).split(path.sep)[0] !== "..") throw new Error(`${dir} is inside the repository`);
     if (opts.fromDir) fs.cpSync(opts.fromDir, dir, { recursive: true });
-    if (!fs.existsSync(path.join(dir, "package.json"))) fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${prefix}-project`, private: true }, null, 2) + "\n");
+    if (!fs.existsSync(path.join(dir, "package.json")))
+      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${prefix}-project`, private: true }, null, 2) + "\n");
     for (const [name, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       fs.writeFileSync(path.join(dir, name), text);
