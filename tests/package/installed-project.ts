@@ -62,6 +62,8 @@ export class InstalledProject {
    * node_modules or its self-link), with `files` written and the tarball installed.
    */
   static async create(prefix: string, files: Record<string, string>, opts: { fromDir?: string } = {}): Promise<InstalledProject> {
+    if (!process.env.PULUMI_BIN_DIR) throw new Error("PULUMI_BIN_DIR is not set: run the suites through jest (tests/global-setup.js resolves it)");
+    packedTarball();
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `dbserve-${prefix}-`)));
     if (path.relative(REPO, dir).split(path.sep)[0] !== "..") throw new Error(`${dir} is inside the repository`);
     if (opts.fromDir) fs.cpSync(opts.fromDir, dir, { recursive: true });
@@ -72,15 +74,25 @@ export class InstalledProject {
       fs.writeFileSync(path.join(dir, name), text);
     }
     const project = new InstalledProject(dir);
+    try {
+      await project.install();
+    } catch (err) {
+      project.dispose();
+      throw err;
+    }
+    return project;
+  }
+
+  private async install(): Promise<void> {
+    const dir = this.dir;
     if (process.env.PACKAGE_TEST_CLEAN_INSTALL !== "1") {
       execFileSync("cp", ["-a", "--reflink=auto", path.join(REPO, "node_modules"), path.join(dir, "node_modules")]);
       // The repo's self-link and its record of the repo's own tree are not part of the cache.
       fs.rmSync(path.join(dir, "node_modules", "pulumi-databricks-serving"), { force: true, recursive: true });
       fs.rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
     }
-    const install = await project.run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", packedTarball()]);
+    const install = await this.run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", packedTarball()]);
     if (install.code !== 0) throw new Error(`npm install of the tarball failed (${install.code}):\n${install.stdout}\n${install.stderr}`);
-    return project;
   }
 
   /** Runs a command in the project with its environment; never throws on a non-zero exit. */
