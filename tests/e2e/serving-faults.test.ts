@@ -68,11 +68,16 @@ async function stormAndFailure(): Promise<void> {
   expect(failed.stdout + failed.stderr).toContain("CUDA out of memory on replica 2 (injected)");
   expect(failed.stdout + failed.stderr).toContain("the previous config is still serving");
   const w = sdk(plane);
+  // The engine starts no new step after the first failure, so on a loaded machine some resizes may never have been
+  // sent: those endpoints were not touched. Every endpoint still serves the old config either way.
+  const updates: string[] = [];
   for (const name of names) {
     const ep = await w.servingEndpoints.get({ name });
     expect(ep.config?.served_entities?.[0].max_provisioned_throughput).toBe(1580);
-    expect(ep.state?.config_update).toBe("UPDATE_FAILED");
+    updates.push(ep.state?.config_update as string);
   }
+  expect(updates).toContain("UPDATE_FAILED");
+  expect(updates.every((u) => u === "UPDATE_FAILED" || u === "NOT_UPDATING")).toBe(true);
   const state = await s.managedResources();
   expect(state.map((r) => (r.outputs?.throughput as { max: number }).max)).toEqual([1580, 1580, 1580, 1580]);
 
