@@ -1,4 +1,5 @@
 import type { DB } from "../store";
+import { getArtifact } from "./store";
 import { FOUNDATION_MODELS, foundationModel, type FoundationModelSpec } from "./foundation";
 
 /**
@@ -20,10 +21,24 @@ const ARCHITECTURES: readonly { pattern: RegExp; shortName: string }[] = [
   { pattern: /bge[-_ ]large/i, shortName: "bge_large_en_v1_5" },
 ];
 
-/** The base model an `MLmodel` file names, read line by line (the keys we need are plain scalars). */
+/**
+ * The base model an `MLmodel` file names, read line by line (the keys we need are plain scalars). Written without
+ * backtracking regular expressions: the file is a client upload of up to 16 MB.
+ */
 export function baseModelOf(mlmodel: string): string | undefined {
-  const match = mlmodel.match(/^\s*(?:source_model_name|base_model)\s*:\s*["']?([^"'\n#]+?)["']?\s*$/m);
-  return match?.[1];
+  for (const raw of mlmodel.split("\n")) {
+    const line = raw.trim();
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim();
+    if (key !== "source_model_name" && key !== "base_model") continue;
+    let value = line.slice(colon + 1);
+    const hash = value.indexOf("#");
+    if (hash >= 0) value = value.slice(0, hash);
+    value = value.trim().replace(/^["']|["']$/g, "").trim();
+    if (value !== "" && value.length <= 255) return value;
+  }
+  return undefined;
 }
 
 export function architectureSpec(baseModel: string): FoundationModelSpec | undefined {
@@ -34,10 +49,8 @@ export function architectureSpec(baseModel: string): FoundationModelSpec | undef
 export function optimizationSpec(db: DB, fullName: string, version: number): FoundationModelSpec | undefined {
   const foundation = foundationModel(fullName);
   if (foundation) return foundation;
-  const row = db.prepare("SELECT bytes FROM artifacts WHERE model = ? AND version = ? AND path = 'MLmodel'").get(fullName.toLowerCase(), version) as
-    | { bytes: Buffer }
-    | undefined;
-  if (!row) return undefined;
-  const base = baseModelOf(Buffer.from(row.bytes).toString("utf8"));
+  const bytes = getArtifact(db, fullName, version, "MLmodel");
+  if (!bytes) return undefined;
+  const base = baseModelOf(bytes.toString("utf8"));
   return base ? architectureSpec(base) : undefined;
 }
