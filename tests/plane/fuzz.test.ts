@@ -14,9 +14,9 @@ import { buildFixture, call, makeUsers, routeKey, sampleFor, writeRoutes, type F
  * no 5xx; every 4xx in the error model with a bounded message; a refused request changes nothing in the database; a
  * created object can be read back; and the plane is healthy afterwards.
  *
- * Seeded and bounded for CI (DBSERVE_FUZZ_RUNS, default 2000; DBSERVE_FUZZ_SEED). Counts are printed.
+ * Seeded and bounded for CI (DBSERVE_FUZZ_RUNS, default 3000; DBSERVE_FUZZ_SEED). Counts are printed.
  */
-const RUNS = Number(process.env.DBSERVE_FUZZ_RUNS ?? 2000);
+const RUNS = Number(process.env.DBSERVE_FUZZ_RUNS ?? 3000);
 const SEED = Number(process.env.DBSERVE_FUZZ_SEED ?? 9009);
 
 const PROTO_KEYS = ["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "__defineGetter__", "then"];
@@ -323,5 +323,13 @@ test(`fuzz: ${RUNS} mutated requests over every write route; no 5xx, the error m
   const listed: string[] = [];
   for await (const e of t.w.servingEndpoints.list()) listed.push(e.name!);
   expect(listed.length).toBeGreaterThan(0);
+  // The commit watcher the half-written check relies on does see commits.
+  const watcher = commitWatcher(t.dataDir);
+  const v0 = watcher.version();
   expect((await t.api("POST", "/api/2.0/serving-endpoints", { name: "after-fuzz" })).status).toBe(200);
+  expect(watcher.version()).not.toBe(v0);
+  const v1 = watcher.version();
+  expect((await t.api("POST", "/api/2.0/serving-endpoints", { name: "after-fuzz" })).status).toBe(409);
+  expect(watcher.version()).toBe(v1);
+  watcher.close();
 });

@@ -1,6 +1,10 @@
 import * as net from "node:net";
+import * as path from "node:path";
+import Database from "better-sqlite3";
 import { LIMITS } from "../../plane/limits";
+import { bodyModeOf } from "../../plane/router";
 import { startTestPlane, type TestPlane } from "./harness";
+import { ROUTES, buildFixture, call, makeUsers, routeKey, sampleFor } from "./route-samples";
 
 /**
  * Input limits (issue 9 items 4, 5, 6): a required body is never read as "replace with nothing", every accepted map
@@ -56,6 +60,26 @@ describe("an empty body on PUT is a 400, never a wipe (item 4)", () => {
     const cleared = await t.api("PUT", route, { access_control_list: [] });
     expect(cleared.status).toBe(200);
     expect((cleared.body.access_control_list as { all_permissions: { inherited: boolean }[] }[]).every((e) => e.all_permissions.every((p) => p.inherited))).toBe(true);
+  });
+
+  test("every route that needs a body, from the route table: an empty one is a 400 and commits nothing", async () => {
+    const { users, tokens } = await makeUsers(t, "empty");
+    const db = new Database(path.join(t.dataDir, "plane.db"), { readonly: true });
+    const version = db.prepare("PRAGMA data_version").pluck();
+    const needing = ROUTES.filter((r) => ["json", "payload"].includes(bodyModeOf(r)));
+    expect(needing.length).toBeGreaterThan(20);
+    try {
+      for (const row of needing) {
+        const sample = sampleFor(row);
+        const fx = await buildFixture(t, sample.needs, users, tokens);
+        const before = version.get();
+        const r = await call(t, row.method, { path: sample.request(fx).path, raw: "" }, t.token, { "Content-Type": "application/json" });
+        expect([routeKey(row), r.status, r.body.error_code]).toEqual([routeKey(row), 400, "MALFORMED_REQUEST"]);
+        expect([routeKey(row), version.get()]).toEqual([routeKey(row), before]);
+      }
+    } finally {
+      db.close();
+    }
   });
 
   test("AI gateway: `{}` removes it deliberately", async () => {
