@@ -1,5 +1,5 @@
 /**
- * The call log: every request outside `/api/2.0/dbserve/` as `{seq, method, path, status, user, ms}`, kept in a
+ * The call log: every request outside `/api/2.0/dbserve/` as `{seq, method, path, status, user, ms, target?, fault?}`, kept in a
  * bounded in-memory ring for tests and benchmarks (`GET /api/2.0/dbserve/calls?since=<seq>`). Sequence numbers only
  * grow, also across a clear, so a poller never sees one twice.
  */
@@ -13,6 +13,8 @@ export interface CallRecord {
   user: string | null;
   /** Milliseconds from the request's arrival to its answer. */
   ms: number;
+  /** The object the call names in its body or query (`name`, `model`) where its path does not (creates, MLflow routes). */
+  target?: string;
   /** The injected fault that shaped this call, if any (`error`, `latency`, `drop`, `lose_response`). */
   fault?: string;
 }

@@ -74,6 +74,13 @@ function parseBodyFor(row: RouteRow, raw: Buffer): unknown {
   }
 }
 
+/** What the call log learns about a request as it runs. */
+interface CallState {
+  user: User | undefined;
+  fault: FaultDecision;
+  target?: string;
+}
+
 type Answer = { kind: "reply"; value: unknown } | { kind: "error"; err: PlaneError };
 
 async function handle(plane: PlaneContext, router: Router, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -82,7 +89,7 @@ async function handle(plane: PlaneContext, router: Router, req: http.IncomingMes
   const method = (req.method ?? "GET").toUpperCase();
   const path = pathOf(req.url);
   const logged = !path.startsWith(OWN_PREFIX);
-  const call: { user: User | undefined; fault: FaultDecision } = { user: undefined, fault: { kind: "none" } };
+  const call: CallState = { user: undefined, fault: { kind: "none" } };
   let answer: Answer;
   try {
     answer = { kind: "reply", value: await run(plane, router, req, method, call) };
@@ -122,9 +129,22 @@ async function handle(plane: PlaneContext, router: Router, req: http.IncomingMes
       status,
       user: call.user && call.user !== ANONYMOUS ? call.user.userName : null,
       ms: Math.round((performance.now() - started) * 100) / 100,
+      ...(call.target !== undefined ? { target: call.target } : {}),
       ...(call.fault.kind !== "none" ? { fault: call.fault.kind } : {}),
     });
   }
+}
+
+/**
+ * The object a call names outside its path, for the call log: the key of its access rule when that comes from the body
+ * or query (`name`, `model`), else the `name` a path without parameters is sent with (creates).
+ */
+function targetOf(row: RouteRow, ctx: RequestContext): string | undefined {
+  const body = (ctx.body ?? {}) as Record<string, unknown>;
+  const field = row.access.kind === "object" && row.access.ref.in !== "path" ? row.access.ref.field : /[:*]/.test(row.path) ? undefined : "name";
+  if (field === undefined) return undefined;
+  const value = body[field] ?? ctx.query.get(field) ?? undefined;
+  return typeof value === "string" ? value.slice(0, 255) : undefined;
 }
 
 function pathOf(url: string | undefined): string {
@@ -136,7 +156,7 @@ function pathOf(url: string | undefined): string {
 }
 
 /** Everything up to the handler's result; throws PlaneError for every refusal. */
-async function run(plane: PlaneContext, router: Router, req: http.IncomingMessage, method: string, call: { user: User | undefined; fault: FaultDecision }): Promise<unknown> {
+async function run(plane: PlaneContext, router: Router, req: http.IncomingMessage, method: string, call: CallState): Promise<unknown> {
   let url: URL;
   try {
     url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -174,6 +194,7 @@ async function run(plane: PlaneContext, router: Router, req: http.IncomingMessag
     standing: undefined,
     afterCommit: (fn) => hooks.push(fn),
   };
+  call.target = targetOf(row, ctx);
   const value = plane.db.transaction(() => {
     authorize(ctx, row.access);
     const result = row.handler(ctx);

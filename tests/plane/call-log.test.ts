@@ -35,6 +35,9 @@ describe("call log", () => {
     expect(calls.map((c) => c.seq)).toEqual([start, start + 1, start + 2, start + 3, start + 4]);
     for (const c of calls) expect(c.ms).toBeGreaterThanOrEqual(0);
     expect(r.body.next_seq).toBe(start + 5);
+    // A create names its object in the body: the call log says which.
+    expect(calls[0]).toMatchObject({ target: "logged" });
+    expect(calls[1]).not.toHaveProperty("target");
     // `since` is the next_seq of the previous read: nothing is seen twice.
     const again = await t.api("GET", `/api/2.0/dbserve/calls?since=${r.body.next_seq}`);
     expect(again.body.calls).toEqual([]);
@@ -51,6 +54,16 @@ describe("call log", () => {
     const after = (await t.api("GET", "/api/2.0/dbserve/calls")).body.calls as { seq: number }[];
     expect(after).toHaveLength(1);
     expect(after[0].seq).toBe(before.next_seq);
+  });
+
+  test("`target`: the object named in the body or query where the path does not", async () => {
+    const { next_seq } = (await t.api("GET", "/api/2.0/dbserve/calls")).body as { next_seq: number };
+    await t.api("POST", "/api/2.0/mlflow/unity-catalog/registered-models/create", { name: "main.calls.m" });
+    await t.api("GET", "/api/2.0/mlflow/unity-catalog/registered-models/get?name=main.calls.m");
+    await t.api("POST", "/api/2.1/unity-catalog/models", { catalog_name: "main", schema_name: "calls", name: "uc" });
+    await t.api("POST", "/serving-endpoints/chat/completions", { model: "databricks-gte-large-en", input: "x" });
+    const calls = (await t.api("GET", `/api/2.0/dbserve/calls?since=${next_seq}`)).body.calls as { target?: string }[];
+    expect(calls.map((c) => c.target)).toEqual(["main.calls.m", "main.calls.m", "uc", "databricks-gte-large-en"]);
   });
 
   test("admin only", async () => {
