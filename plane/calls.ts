@@ -1,5 +1,5 @@
 /**
- * The call log: every request outside `/api/2.0/dbserve/` as `{seq, method, path, status, user, ms, target?, fault?}`, kept in a
+ * The call log: every request except to the plane's control routes (see RouteRow.control) as `{seq, method, path, status, user, ms, target?, fault?}`, kept in a
  * bounded in-memory ring for tests and benchmarks (`GET /api/2.0/dbserve/calls?since=<seq>`). Sequence numbers only
  * grow, also across a clear, so a poller never sees one twice.
  */

@@ -89,6 +89,12 @@ export interface RouteRow {
   /** Counted against the workspace create/update operation limit (only when the request succeeds). */
   operation?: boolean;
   body?: BodyMode;
+  /**
+   * The plane's own control surface for tests (health, users, faults, rate limit, call log): never subject to injected
+   * faults and not in the call log. Routes that stand in for workspace features (artifact storage, the Geo setting) are
+   * not control routes.
+   */
+  control?: boolean;
   /** Allowed values of path parameters (compared case-insensitively); others are a 400 naming the valid ones. */
   params?: Record<string, readonly string[]>;
   /** One line for plane/README.md. */

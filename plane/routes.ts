@@ -98,32 +98,33 @@ export const ROUTES: readonly RouteRow[] = [
   { method: "POST", path: `${MV}/finalize`, handler: mlflow.finalizeModelVersion, access: model("MANAGE", { in: "body", field: "name" }), note: "`READY` or `FAILED_REGISTRATION`; again on READY: no-op" },
   // Identity.
   { method: "GET", path: "/api/2.0/preview/scim/v2/Me", handler: admin.me, access: anyUser, note: "who the token belongs to" },
-  // The plane's own routes (never affected by injected faults, not in the call log).
-  { method: "GET", path: `${OWN}/health`, handler: admin.health, access: noAuth, note: "`{status, version, deploy_seconds, workspace_id}`" },
+  // The plane's own routes. `control` ones are its test-control surface: never faulted, not in the call log.
+  { method: "GET", control: true, path: `${OWN}/health`, handler: admin.health, access: noAuth, note: "`{status, version, deploy_seconds, workspace_id}`" },
   { method: "GET", path: `${OWN}/workspace-geo`, handler: geo.getWorkspaceGeo, access: anyUser, note: "`{region, geo, cross_geo_processing}`" },
   { method: "PATCH", path: `${OWN}/workspace-geo`, handler: geo.patchWorkspaceGeo, access: adminOnly, note: "`{cross_geo_processing?, region?}`" },
   { method: "PUT", path: `${OWN}/artifacts/:full_name/:version/*path`, handler: artifacts.uploadArtifact, access: model("MANAGE"), body: "raw", note: "upload a file while the version is `PENDING_REGISTRATION`" },
   { method: "GET", path: `${OWN}/artifacts/:full_name/:version/*path`, handler: artifacts.downloadArtifact, access: model("EXECUTE"), note: "download a file" },
   { method: "GET", path: `${OWN}/artifacts/:full_name/:version`, handler: artifacts.listVersionArtifacts, access: model("EXECUTE"), note: "list a version's files" },
-  { method: "POST", path: `${OWN}/users`, handler: admin.createUser, access: adminOnly, note: "`{user_name}` → `{user_name, token}`: a non-admin principal" },
-  { method: "GET", path: `${OWN}/users`, handler: admin.getUsers, access: adminOnly, note: "" },
-  { method: "GET", path: `${OWN}/faults`, handler: admin.listFaults, access: adminOnly, note: "fault rules" },
-  { method: "POST", path: `${OWN}/faults`, handler: admin.addFault, access: adminOnly, note: "add a rule (see Faults)" },
-  { method: "DELETE", path: `${OWN}/faults`, handler: admin.clearFaults, access: adminOnly, note: "remove all rules" },
-  { method: "DELETE", path: `${OWN}/faults/:id`, handler: admin.deleteFault, access: adminOnly, note: "remove one rule" },
-  { method: "GET", path: `${OWN}/rate-limit`, handler: admin.getRateLimit, access: adminOnly, note: "`{limit, window_seconds, used}`" },
-  { method: "PUT", path: `${OWN}/rate-limit`, handler: admin.putRateLimit, access: adminOnly, note: "change the operation limit (and empty its window)" },
-  { method: "GET", path: `${OWN}/calls`, handler: admin.listCalls, access: adminOnly, note: "`?since=<seq>` → `{calls, next_seq}` (see Call log)" },
-  { method: "DELETE", path: `${OWN}/calls`, handler: admin.clearCalls, access: adminOnly, note: "empty the call log" },
+  { method: "POST", control: true, path: `${OWN}/users`, handler: admin.createUser, access: adminOnly, note: "`{user_name}` → `{user_name, token}`: a non-admin principal" },
+  { method: "GET", control: true, path: `${OWN}/users`, handler: admin.getUsers, access: adminOnly, note: "" },
+  { method: "GET", control: true, path: `${OWN}/faults`, handler: admin.listFaults, access: adminOnly, note: "fault rules" },
+  { method: "POST", control: true, path: `${OWN}/faults`, handler: admin.addFault, access: adminOnly, note: "add a rule (see Faults)" },
+  { method: "DELETE", control: true, path: `${OWN}/faults`, handler: admin.clearFaults, access: adminOnly, note: "remove all rules" },
+  { method: "DELETE", control: true, path: `${OWN}/faults/:id`, handler: admin.deleteFault, access: adminOnly, note: "remove one rule" },
+  { method: "GET", control: true, path: `${OWN}/rate-limit`, handler: admin.getRateLimit, access: adminOnly, note: "`{limit, window_seconds, used}`" },
+  { method: "PUT", control: true, path: `${OWN}/rate-limit`, handler: admin.putRateLimit, access: adminOnly, note: "change the operation limit (and empty its window)" },
+  { method: "GET", control: true, path: `${OWN}/calls`, handler: admin.listCalls, access: adminOnly, note: "`?since=<seq>` → `{calls, next_seq}` (see Call log)" },
+  { method: "DELETE", control: true, path: `${OWN}/calls`, handler: admin.clearCalls, access: adminOnly, note: "empty the call log" },
 ];
 
 /** The route table as plane/README.md prints it. */
 export function renderRouteTable(rows: readonly RouteRow[] = ROUTES): string {
   const lines = ["| method | path | handler | who may call | op | body | notes |", "|---|---|---|---|---|---|---|"];
+  // A control route's notes start with "control:" (never faulted, not in the call log).
   for (const r of rows) {
     const path = r.path.replace(/:(\w+)/g, "{$1}").replace(/\*(\w+)/g, "{$1…}");
     const params = r.params ? ` (${Object.entries(r.params).map(([k, v]) => `${k}: ${v.join("/")}`).join(", ")})` : "";
-    lines.push(`| ${r.method} | \`${path}\`${params} | \`${r.handler.name}\` | ${describeAccess(r.access)} | ${r.operation ? "yes" : ""} | ${bodyModeOf(r)} | ${r.note} |`);
+    lines.push(`| ${r.method} | \`${path}\`${params} | \`${r.handler.name}\` | ${describeAccess(r.access)} | ${r.operation ? "yes" : ""} | ${bodyModeOf(r)} | ${r.control ? `control${r.note ? ": " : ""}` : ""}${r.note} |`);
   }
   return lines.join("\n");
 }

@@ -10,15 +10,12 @@ import { Reply, bodyModeOf, type RequestContext, type Router, type RouteRow } fr
 import type { PlaneContext } from "./context";
 import type { FaultDecision } from "./faults";
 
-/** Routes under this prefix are the plane's own control surface: never subject to injected faults, not in the call log. */
-export const OWN_PREFIX = "/api/2.0/dbserve/";
-
 /** Every response carries the workspace id, as a workspace's do. */
 export const ORG_ID_HEADER = "x-databricks-org-id";
 
 /**
  * The request pipeline, the same for every route of the table:
- * faults → route match → authentication → admin check → body (size, JSON, shape) → one SQLite transaction holding
+ * route match → faults (except on control routes) → authentication → admin check → body (size, JSON, shape) → one SQLite transaction holding
  * authorization (object lookup and level), the handler, and the operation count → after-commit hooks → answer (or,
  * for `lose_response`, a dropped connection) → call log. A request that fails at any step leaves nothing written.
  * Malformed HTTP (oversized headers, bad request lines) is answered in the error model too.
@@ -76,6 +73,8 @@ function parseBodyFor(row: RouteRow, raw: Buffer): unknown {
 
 /** What the call log learns about a request as it runs. */
 interface CallState {
+  /** False for the plane's control routes (rows marked `control`): they are not recorded. */
+  logged: boolean;
   user: User | undefined;
   fault: FaultDecision;
   target?: string;
@@ -88,8 +87,7 @@ async function handle(plane: PlaneContext, router: Router, req: http.IncomingMes
   res.setHeader(ORG_ID_HEADER, plane.workspaceId);
   const method = (req.method ?? "GET").toUpperCase();
   const path = pathOf(req.url);
-  const logged = !path.startsWith(OWN_PREFIX);
-  const call: CallState = { user: undefined, fault: { kind: "none" } };
+  const call: CallState = { logged: true, user: undefined, fault: { kind: "none" } };
   let answer: Answer;
   try {
     answer = { kind: "reply", value: await run(plane, router, req, method, call) };
@@ -122,7 +120,7 @@ async function handle(plane: PlaneContext, router: Router, req: http.IncomingMes
     } else if (value instanceof Reply) sendJson(res, value.status, value.body, value.headers);
     else sendJson(res, 200, value ?? {});
   }
-  if (logged) {
+  if (call.logged) {
     plane.calls.record({
       method,
       path,
@@ -164,7 +162,16 @@ async function run(plane: PlaneContext, router: Router, req: http.IncomingMessag
     throw malformedRequest("Malformed request URL.");
   }
   const path = url.pathname;
-  if (!path.startsWith(OWN_PREFIX)) {
+  // An unknown route is answered 404 after faults had their chance, like any route of a workspace.
+  let matched: ReturnType<Router["match"]> | undefined;
+  let unmatched: unknown;
+  try {
+    matched = router.match(method, path);
+  } catch (err) {
+    unmatched = err;
+  }
+  call.logged = matched?.row.control !== true;
+  if (call.logged) {
     const fault = (call.fault = plane.faults.onRequest(method, path));
     if (fault.kind === "drop") return undefined;
     if (fault.kind === "latency") await new Promise((r) => setTimeout(r, fault.ms));
@@ -174,7 +181,8 @@ async function run(plane: PlaneContext, router: Router, req: http.IncomingMessag
     }
   }
 
-  const { row, params } = router.match(method, path);
+  if (!matched) throw unmatched;
+  const { row, params } = matched;
   const user = (call.user = row.access.kind === "none" ? ANONYMOUS : authenticate(plane.db, req));
   // Admin routes refuse others before their body is even read.
   if (row.access.kind === "admin") requireAdmin(user);

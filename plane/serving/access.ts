@@ -12,13 +12,7 @@ export function endpointNotFound(name: string) {
   return notFound(`Endpoint with name ${quote(name)} does not exist.`);
 }
 
-/** Load an endpoint and apply a deployment whose deadline passed (so reads never see a stale IN_PROGRESS). */
-export function fetchEndpoint(plane: PlaneContext, name: string): EndpointRecord {
-  const rec = loadEndpoint(plane.db, name);
-  if (!rec) throw endpointNotFound(name);
-  return settled(plane, rec);
-}
-
+/** Apply a deployment whose deadline passed (so reads never see a stale IN_PROGRESS). */
 function settled(plane: PlaneContext, rec: EndpointRecord): EndpointRecord {
   if (plane.lifecycle.settleInPlace(rec)) saveEndpoint(plane.db, rec);
   return rec;

@@ -14,7 +14,7 @@ describe("call log", () => {
     await t.close();
   });
 
-  test("records every request outside /api/2.0/dbserve/ with seq, method, path, status, user and ms", async () => {
+  test("records every request but the control routes' with seq, method, path, status, user and ms", async () => {
     await t.api("DELETE", "/api/2.0/dbserve/calls");
     const start = (await t.api("GET", "/api/2.0/dbserve/calls")).body.next_seq as number;
     await t.api("POST", "/api/2.0/serving-endpoints", { name: "logged" });
@@ -64,6 +64,21 @@ describe("call log", () => {
     await t.api("POST", "/serving-endpoints/chat/completions", { model: "databricks-gte-large-en", input: "x" });
     const calls = (await t.api("GET", `/api/2.0/dbserve/calls?since=${next_seq}`)).body.calls as { target?: string }[];
     expect(calls.map((c) => c.target)).toEqual(["main.calls.m", "main.calls.m", "uc", "databricks-gte-large-en"]);
+  });
+
+  test("the artifact store and the Geo setting are workspace features: recorded; the control routes are not", async () => {
+    const { next_seq } = (await t.api("GET", "/api/2.0/dbserve/calls")).body as { next_seq: number };
+    await t.api("POST", "/api/2.0/mlflow/unity-catalog/model-versions/create", { name: "main.calls.m", source: "/local" });
+    await fetch(`${t.url}/api/2.0/dbserve/artifacts/main.calls.m/1/MLmodel`, { method: "PUT", headers: { Authorization: `Bearer ${t.token}` }, body: "x" });
+    await t.api("PATCH", "/api/2.0/dbserve/workspace-geo", { cross_geo_processing: false });
+    await t.api("GET", "/api/2.0/dbserve/faults");
+    await t.api("GET", "/api/2.0/dbserve/rate-limit");
+    const calls = (await t.api("GET", `/api/2.0/dbserve/calls?since=${next_seq}`)).body.calls as { method: string; path: string }[];
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "POST /api/2.0/mlflow/unity-catalog/model-versions/create",
+      "PUT /api/2.0/dbserve/artifacts/main.calls.m/1/MLmodel",
+      "PATCH /api/2.0/dbserve/workspace-geo",
+    ]);
   });
 
   test("admin only", async () => {

@@ -14,9 +14,9 @@ import { buildFixture, call, makeUsers, routeKey, sampleFor, writeRoutes, type F
  * no 5xx; every 4xx in the error model with a bounded message; a refused request changes nothing in the database; a
  * created object can be read back; and the plane is healthy afterwards.
  *
- * Seeded and bounded for CI (DBSERVE_FUZZ_RUNS, default 3000; DBSERVE_FUZZ_SEED). Counts are printed.
+ * Seeded and bounded for CI (DBSERVE_FUZZ_RUNS, default 2000; DBSERVE_FUZZ_SEED). Counts are printed.
  */
-const RUNS = Number(process.env.DBSERVE_FUZZ_RUNS ?? 3000);
+const RUNS = Number(process.env.DBSERVE_FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.DBSERVE_FUZZ_SEED ?? 9009);
 
 const PROTO_KEYS = ["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "__defineGetter__", "then"];

@@ -39,6 +39,15 @@ test("plane routes: the plane's own routes sit under /api/2.0/dbserve/; everythi
   const own = ROUTES.filter((r) => r.path.startsWith("/api/2.0/dbserve/"));
   expect(own.length).toBeGreaterThan(10);
   expect(ROUTES.filter((r) => r.access.kind === "none").map(routeKey)).toEqual(["GET /api/2.0/dbserve/health"]);
+  // Control routes (never faulted, not logged) are the plane's own; the workspace stand-ins among them are not control.
+  for (const r of ROUTES.filter((x) => x.control)) expect(r.path.startsWith("/api/2.0/dbserve/")).toBe(true);
+  expect(ROUTES.filter((r) => r.path.startsWith("/api/2.0/dbserve/") && !r.control).map((r) => r.path.split("/")[4])).toEqual([
+    "workspace-geo",
+    "workspace-geo",
+    "artifacts",
+    "artifacts",
+    "artifacts",
+  ]);
 });
 
 /** Which module owns which table: only it may have SQL naming the table. */
