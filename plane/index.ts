@@ -87,7 +87,15 @@ async function lockOrFindWinner(dataDir: string, waitMs: number): Promise<DataDi
   const deadline = Date.now() + waitMs;
   for (;;) {
     const lock = lockDataDir(dataDir);
-    if (lock) return lock;
+    if (lock) {
+      // A plane from before the lock existed holds no lock but may still serve the directory: use it, never race it.
+      const legacy = await runningPlane(dataDir);
+      if (legacy && legacy.pid !== process.pid) {
+        lock.release();
+        throw new PlaneRunningError(dataDir, legacy, loadOrCreateToken(dataDir));
+      }
+      return lock;
+    }
     const winner = await runningPlane(dataDir);
     if (winner) throw new PlaneRunningError(dataDir, winner, loadOrCreateToken(dataDir));
     if (Date.now() > deadline) throw new Error(`${dataDir} is locked by another process, but no plane answered there within ${Math.round(waitMs / 1000)} s.`);

@@ -91,6 +91,27 @@ describe("one plane per data directory", () => {
     }
   });
 
+  test("a plane from before the lock (serving, but holding no lock) is used, not raced", async () => {
+    const other = freshDir("lock-legacy-a");
+    const dir = freshDir("lock-legacy-b");
+    const running = await startCli(other);
+    try {
+      // What a pre-lock plane leaves: a live plane.json and a token, no lock held.
+      fs.copyFileSync(path.join(other, "plane.json"), path.join(dir, "plane.json"));
+      fs.copyFileSync(path.join(other, "token"), path.join(dir, "token"));
+      const err = await startPlane({ dataDir: dir }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(PlaneRunningError);
+      expect((err as PlaneRunningError).info.url).toBe(running.url);
+    } finally {
+      await killHard(running.child);
+      fs.rmSync(other, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("in one process, a second startPlane on the directory finds the running plane", async () => {
     const dir = freshDir("lock-inproc");
     const plane = await startPlane({ dataDir: dir });
