@@ -74,7 +74,14 @@ export async function call(s: { url: string; token: string }, method: string, ro
 export function killHard(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.removeAllListeners("exit");
-    child.once("exit", () => resolve());
+    const done = () => {
+      // Its pipes go with it, so no handle outlives the test.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once("exit", done);
     child.kill("SIGKILL");
   });
 }
