@@ -11,7 +11,10 @@ import type { PlaneContext } from "./context";
  */
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** What a handler sees. Handlers are synchronous: the server runs each one inside one SQLite transaction. */
+/**
+ * What a handler sees. Handlers are synchronous — the server runs each one inside one SQLite transaction — except on
+ * rows marked `async` (the query path).
+ */
 export interface RequestContext {
   plane: PlaneContext;
   method: string;
@@ -88,6 +91,13 @@ export interface RouteRow {
   access: Access;
   /** Counted against the workspace create/update operation limit (only when the request succeeds). */
   operation?: boolean;
+  /**
+   * The handler is asynchronous (it waits on the network or streams): it runs after authorization, outside the
+   * request transaction, and may return a StreamReply. Only query routes are; they count no operations.
+   */
+  async?: boolean;
+  /** Reshape every error of this route (query routes add an OpenAI-style `error` object beside the Databricks model). */
+  wrapError?: (err: PlaneError) => PlaneError;
   body?: BodyMode;
   /**
    * The plane's own control surface for tests (health, users, faults, rate limit, call log): never subject to injected

@@ -6,7 +6,7 @@ import * as geo from "./geo";
 import * as endpoints from "./serving/endpoints";
 import * as settings from "./serving/settings";
 import * as acl from "./serving/acl";
-import * as query from "./serving/query";
+import * as query from "./query/handlers";
 import * as models from "./catalog/models";
 import * as grants from "./catalog/grants";
 import * as mlflow from "./catalog/mlflow";
@@ -31,6 +31,9 @@ const model = (level: "BROWSE" | "EXECUTE" | "APPLY_TAG" | "MANAGE", ref: Object
   ref,
   level,
 });
+
+/** Query routes: asynchronous (outside the request transaction), a JSON payload, OpenAI-style errors. */
+const QUERY = { async: true, body: "payload", wrapError: query.asQueryError } as const;
 
 const SE = "/api/2.0/serving-endpoints";
 const UC = "/api/2.1/unity-catalog/models";
@@ -59,10 +62,14 @@ export const ROUTES: readonly RouteRow[] = [
   { method: "GET", path: "/api/2.0/permissions/serving-endpoints/:id/permissionLevels", handler: acl.getEndpointPermissionLevels, access: endpointById("CAN_VIEW"), note: "the three levels and what they allow" },
   { method: "PUT", path: "/api/2.0/permissions/serving-endpoints/:id", handler: acl.setEndpointPermissions, access: endpointById("CAN_MANAGE"), note: "replaces direct grants; `access_control_list` required" },
   { method: "PATCH", path: "/api/2.0/permissions/serving-endpoints/:id", handler: acl.updateEndpointPermissions, access: endpointById("CAN_MANAGE"), note: "merges into direct grants" },
-  // Queries (OpenAI-compatible routes are addressed by `body.model`).
-  { method: "POST", path: "/serving-endpoints/:name/invocations", handler: query.invokeEndpoint, access: endpoint("CAN_QUERY"), body: "payload", note: "canned answer; readiness and Geo checked" },
-  { method: "POST", path: "/serving-endpoints/chat/completions", handler: query.chatCompletions, access: endpoint("CAN_QUERY", { in: "body", field: "model" }), body: "payload", note: "OpenAI chat; `model` is the endpoint" },
-  { method: "POST", path: "/serving-endpoints/embeddings", handler: query.embeddings, access: endpoint("CAN_QUERY", { in: "body", field: "model" }), body: "payload", note: "OpenAI embeddings; `model` is the endpoint" },
+  // Queries (plane/query/): asynchronous, streaming; OpenAI-compatible routes are addressed by `body.model`.
+  { method: "POST", path: "/serving-endpoints/:name/invocations", handler: query.invokeEndpoint, access: endpoint("CAN_QUERY"), ...QUERY, note: "every format of the endpoint's task; `stream: true` answers SSE" },
+  { method: "POST", path: "/serving-endpoints/:name/served-models/:entity/invocations", handler: query.invokeServedEntity, access: endpoint("CAN_QUERY"), ...QUERY, note: "one served entity, no traffic split" },
+  { method: "POST", path: "/serving-endpoints/chat/completions", handler: query.openAiCompatible, access: endpoint("CAN_QUERY", { in: "body", field: "model" }), ...QUERY, note: "OpenAI chat; `model` is the endpoint" },
+  { method: "POST", path: "/serving-endpoints/completions", handler: query.openAiCompatible, access: endpoint("CAN_QUERY", { in: "body", field: "model" }), ...QUERY, note: "OpenAI completions" },
+  { method: "POST", path: "/serving-endpoints/embeddings", handler: query.openAiCompatible, access: endpoint("CAN_QUERY", { in: "body", field: "model" }), ...QUERY, note: "OpenAI embeddings" },
+  { method: "GET", path: `${SE}/:name/openapi`, handler: query.endpointOpenApi, access: endpoint("CAN_QUERY"), note: "the endpoint's OpenAPI document" },
+  { method: "GET", path: `${SE}/:name/metrics`, handler: query.endpointMetrics, access: endpoint("CAN_VIEW"), note: "Prometheus text exposition" },
   // Unity Catalog registered models.
   { method: "POST", path: UC, handler: models.createRegisteredModel, access: anyUser, note: "the caller owns it; 409 `ALREADY_EXISTS`; `system` is read-only" },
   { method: "GET", path: UC, handler: models.listRegisteredModels, access: anyUser, note: "paged; models the caller holds EXECUTE on (`include_browse`: BROWSE too)" },
@@ -105,6 +112,10 @@ export const ROUTES: readonly RouteRow[] = [
   { method: "PUT", path: `${OWN}/artifacts/:full_name/:version/*path`, handler: artifacts.uploadArtifact, access: model("MANAGE"), body: "raw", note: "upload a file while the version is `PENDING_REGISTRATION`" },
   { method: "GET", path: `${OWN}/artifacts/:full_name/:version/*path`, handler: artifacts.downloadArtifact, access: model("EXECUTE"), note: "download a file" },
   { method: "GET", path: `${OWN}/artifacts/:full_name/:version`, handler: artifacts.listVersionArtifacts, access: model("EXECUTE"), note: "list a version's files" },
+  { method: "GET", path: `${OWN}/serving-endpoints/:name/usage`, handler: query.endpointUsage, access: endpoint("CAN_MANAGE"), note: "the endpoint's usage-table rows (a system table stand-in)" },
+  { method: "GET", path: `${OWN}/serving-endpoints/:name/inference-log`, handler: query.endpointInferenceLog, access: endpoint("CAN_MANAGE"), note: "the endpoint's inference-table rows" },
+  { method: "GET", path: `${OWN}/usage`, handler: query.allUsage, access: adminOnly, note: "usage rows of every endpoint, deleted ones included" },
+  { method: "GET", path: `${OWN}/inference-log`, handler: query.allInferenceLog, access: adminOnly, note: "inference rows of every endpoint" },
   { method: "POST", control: true, path: `${OWN}/users`, handler: admin.createUser, access: adminOnly, note: "`{user_name}` → `{user_name, token}`: a non-admin principal" },
   { method: "GET", control: true, path: `${OWN}/users`, handler: admin.getUsers, access: adminOnly, note: "" },
   { method: "GET", control: true, path: `${OWN}/faults`, handler: admin.listFaults, access: adminOnly, note: "fault rules" },
@@ -124,7 +135,7 @@ export function renderRouteTable(rows: readonly RouteRow[] = ROUTES): string {
   for (const r of rows) {
     const path = r.path.replace(/:(\w+)/g, "{$1}").replace(/\*(\w+)/g, "{$1…}");
     const params = r.params ? ` (${Object.entries(r.params).map(([k, v]) => `${k}: ${v.join("/")}`).join(", ")})` : "";
-    lines.push(`| ${r.method} | \`${path}\`${params} | \`${r.handler.name}\` | ${describeAccess(r.access)} | ${r.operation ? "yes" : ""} | ${bodyModeOf(r)} | ${r.control ? `control${r.note ? ": " : ""}` : ""}${r.note} |`);
+    lines.push(`| ${r.method} | \`${path}\`${params} | \`${r.handler.name}\` | ${describeAccess(r.access)} | ${r.operation ? "yes" : ""} | ${bodyModeOf(r)}${r.async ? " (async)" : ""} | ${r.control ? `control${r.note ? ": " : ""}` : ""}${r.note} |`);
   }
   return lines.join("\n");
 }

@@ -7,6 +7,7 @@ import { PlaneError, internalError, malformedRequest } from "./errors";
 import { parseJsonBody, readRawBody, sendError, sendJson } from "./http";
 import { max } from "./limits";
 import { Reply, bodyModeOf, type RequestContext, type Router, type RouteRow } from "./router";
+import { StreamReply } from "./streaming";
 import type { PlaneContext } from "./context";
 import type { FaultDecision } from "./faults";
 
@@ -75,6 +76,8 @@ function parseBodyFor(row: RouteRow, raw: Buffer): unknown {
 interface CallState {
   /** False for the plane's control routes (rows marked `control`): they are not recorded. */
   logged: boolean;
+  /** The matched row, once known. */
+  row?: RouteRow;
   user: User | undefined;
   fault: FaultDecision;
   target?: string;
@@ -99,10 +102,12 @@ async function handle(plane: PlaneContext, router: Router, req: http.IncomingMes
     }
   }
 
+  if (answer.kind === "error" && call.row?.wrapError) answer = { kind: "error", err: call.row.wrapError(answer.err) };
   let status: number;
+  const replyStatus = (v: unknown) => (v instanceof Reply || v instanceof StreamReply ? v.status : 200);
   if (call.fault.kind === "drop" || call.fault.kind === "lose_response") {
     // drop: nothing was handled; lose_response: the work is committed and the answer is lost on the way back.
-    status = call.fault.kind === "drop" ? 0 : answer.kind === "error" ? answer.err.status : answer.value instanceof Reply ? answer.value.status : 200;
+    status = call.fault.kind === "drop" ? 0 : answer.kind === "error" ? answer.err.status : replyStatus(answer.value);
     req.socket.destroy();
   } else if (answer.kind === "error") {
     status = answer.err.status;
@@ -113,8 +118,16 @@ async function handle(plane: PlaneContext, router: Router, req: http.IncomingMes
     }
   } else {
     const value = answer.value;
-    status = value instanceof Reply ? value.status : 200;
-    if (value instanceof Reply && value.bytes) {
+    status = replyStatus(value);
+    if (value instanceof StreamReply) {
+      try {
+        await value.send(res);
+      } catch (err) {
+        // The status went out with the headers; a stream that breaks later can only be cut short.
+        plane.log(`stream on ${method} ${path} ended early: ${(err as Error).message}`);
+        res.destroy();
+      }
+    } else if (value instanceof Reply && value.bytes) {
       res.writeHead(value.status, { "Content-Length": value.bytes.length, ...value.headers });
       res.end(value.bytes);
     } else if (value instanceof Reply) sendJson(res, value.status, value.body, value.headers);
@@ -183,6 +196,7 @@ async function run(plane: PlaneContext, router: Router, req: http.IncomingMessag
 
   if (!matched) throw unmatched;
   const { row, params } = matched;
+  call.row = row;
   const user = (call.user = row.access.kind === "none" ? ANONYMOUS : authenticate(plane.db, req));
   // Admin routes refuse others before their body is even read.
   if (row.access.kind === "admin") requireAdmin(user);
@@ -203,6 +217,12 @@ async function run(plane: PlaneContext, router: Router, req: http.IncomingMessag
     afterCommit: (fn) => hooks.push(fn),
   };
   call.target = targetOf(row, ctx);
+  if (row.async) {
+    // Query routes wait on the network and stream: authorized first, then run outside any transaction, keeping their
+    // own writes (usage and inference tables) each in one statement.
+    plane.db.transaction(() => authorize(ctx, row.access))();
+    return await row.handler(ctx);
+  }
   const value = plane.db.transaction(() => {
     authorize(ctx, row.access);
     const result = row.handler(ctx);

@@ -123,8 +123,8 @@ export function stringMap(key: { pattern: RegExp; what: string; limitName: Limit
 
 /**
  * The structural check every JSON body passes before its schema: bounded depth, array and object sizes, string
- * lengths, and no control characters in strings or keys. `payload` bodies (queries) keep only depth and size bounds:
- * prompts are the users' text. The first violation is reported with its JSON path.
+ * lengths, and no control characters in strings or keys. `payload` bodies (queries: prompts, dataframes, inputs) keep
+ * only the depth bound; the body size limit bounds the rest, and the text is the users' own. The first violation is reported with its JSON path.
  */
 export function checkJsonShape(value: unknown, mode: "control" | "payload"): void {
   const fail = (path: string, what: string): PlaneError => invalidParameter(`Invalid value for ${path === "" ? "request body" : quote(path)}: ${what}.`);
@@ -138,13 +138,13 @@ export function checkJsonShape(value: unknown, mode: "control" | "payload"): voi
       return;
     }
     if (Array.isArray(v)) {
-      if (v.length > max("arrayItems")) throw fail(path, `an array of ${v.length} items exceeds ${max("arrayItems")}`);
+      if (mode === "control" && v.length > max("arrayItems")) throw fail(path, `an array of ${v.length} items exceeds ${max("arrayItems")}`);
       v.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
       return;
     }
     if (v !== null && typeof v === "object") {
       const keys = Object.keys(v);
-      if (keys.length > max("objectKeys")) throw fail(path, `an object of ${keys.length} keys exceeds ${max("objectKeys")}`);
+      if (mode === "control" && keys.length > max("objectKeys")) throw fail(path, `an object of ${keys.length} keys exceeds ${max("objectKeys")}`);
       for (const k of keys) {
         const child = path === "" ? k : `${path}.${k}`;
         if (mode === "control" && (k.length > max("name") || CONTROL_ANY.test(k))) {

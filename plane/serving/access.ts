@@ -1,4 +1,5 @@
 import type { PlaneContext } from "../context";
+import type { User } from "../auth";
 import type { ObjectType } from "../authz";
 import { invalidParameter, notFound, permissionDenied, quote } from "../errors";
 import type { RequestContext } from "../router";
@@ -30,6 +31,22 @@ export const SERVING_ENDPOINT: ObjectType<EndpointRecord> = {
   standing: (plane, rec, user) => effectiveLevel(plane.db, rec, user),
   denied: (rec, user, level) => permissionDenied(`User ${user.userName} does not have ${level} permission on serving endpoint '${rec.name}'.`),
 };
+
+/** What the query path passes around: the plane. */
+export interface ServingDeps {
+  plane: PlaneContext;
+}
+
+/**
+ * An endpoint and the caller's level, checked here rather than by a route rule (the query pipeline re-checks what the
+ * route table already did, and reads endpoints named inside a request).
+ */
+export function fetchWithLevel(deps: ServingDeps, name: string, user: User, needed: PermissionLevel): { rec: EndpointRecord; level: PermissionLevel } {
+  const rec = SERVING_ENDPOINT.find(deps.plane, name, "name");
+  if (!rec) throw endpointNotFound(name);
+  if (!SERVING_ENDPOINT.allows(deps.plane, rec, user, needed)) throw SERVING_ENDPOINT.denied(rec, user, needed);
+  return { rec, level: effectiveLevel(deps.plane.db, rec, user)! };
+}
 
 /** The endpoint a route's access rule resolved, and the caller's level on it. */
 export function targetEndpoint(ctx: RequestContext): { rec: EndpointRecord; level: PermissionLevel } {

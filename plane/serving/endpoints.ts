@@ -11,6 +11,7 @@ import { validateAiGateway, validateTags } from "./settings";
 import { allEndpoints, deleteEndpointRow, loadEndpoint, saveEndpoint, type EndpointRecord } from "./records";
 import { atLeast, deleteAcl, effectiveLevel, saveAcl } from "./permissions";
 import { detailedView, summaryView } from "./view";
+import { deleteExternalCredentials, saveExternalCredentials } from "../query/secrets-store";
 import { assertNotPayPerToken, targetEndpoint, validateEndpointName } from "./access";
 import { CreatePtEndpointBody, CreateServingEndpointBody, EndpointCoreConfigInput, UpdatePtConfigBody, type ServedEntityInput } from "./schemas";
 
@@ -57,6 +58,8 @@ function startDeployment(ctx: RequestContext, rec: EndpointRecord, built: BuiltC
     ...(failure ? { failure } : {}),
   });
   if (built.task !== undefined) rec.task = built.task;
+  // External credentials as sent, for the query path to call providers with; never returned.
+  saveExternalCredentials(ctx.plane.db, rec.id, version, built.externalInputs);
   ctx.afterCommit(() => ctx.plane.lifecycle.schedule(rec));
 }
 
@@ -144,6 +147,7 @@ export function deleteEndpoint(ctx: RequestContext): Record<string, never> {
   assertNotPayPerToken(rec, "config is managed by Databricks and it cannot be deleted");
   deleteEndpointRow(ctx.plane.db, rec.name);
   deleteAcl(ctx.plane.db, rec.id);
+  deleteExternalCredentials(ctx.plane.db, rec.id);
   ctx.afterCommit(() => ctx.plane.lifecycle.cancel(rec.name));
   return {};
 }

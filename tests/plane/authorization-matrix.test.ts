@@ -40,7 +40,7 @@ const results: string[] = [];
 beforeAll(async () => {
   t = await startTestPlane({ deploySeconds: 0, rateLimit: { limit: 0 } });
   ({ users, tokens } = await makeUsers(t, "matrix"));
-  shared = await buildFixture(t, ["endpoint", "model", "fault"], users, tokens);
+  shared = await buildFixture(t, ["endpoint", "model", "custom", "embed", "fault"], users, tokens);
 });
 afterAll(async () => {
   await t.close();

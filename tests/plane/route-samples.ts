@@ -23,6 +23,10 @@ export interface Fixture {
   uniq: string;
   endpoint: string;
   endpointId: string;
+  /** An endpoint serving the fixture's custom model (it takes completions and MLflow scoring formats). */
+  customEndpoint: string;
+  /** An embeddings endpoint (GTE Large, provisioned throughput). */
+  embedEndpoint: string;
   model: string;
   faultId: string;
   users: Principals;
@@ -34,7 +38,7 @@ export interface SampleRequest {
   raw?: string;
 }
 
-export type Need = "endpoint" | "model" | "fault";
+export type Need = "endpoint" | "model" | "custom" | "embed" | "fault";
 
 export interface Sample {
   needs: Need[];
@@ -88,8 +92,16 @@ export const SAMPLES: Record<string, Sample> = {
     body: { access_control_list: [{ user_name: fx.users.stranger, permission_level: "CAN_VIEW" }] },
   })),
   ["POST /serving-endpoints/:name/invocations"]: write(["endpoint"], (fx) => ({ path: `/serving-endpoints/${fx.endpoint}/invocations`, body: chat })),
+  ["POST /serving-endpoints/:name/served-models/:entity/invocations"]: write(["endpoint"], (fx) => ({ path: `/serving-endpoints/${fx.endpoint}/served-models/${SERVED}/invocations`, body: chat })),
+  ["POST /serving-endpoints/completions"]: write(["custom"], (fx) => ({ path: "/serving-endpoints/completions", body: { model: fx.customEndpoint, prompt: "hello" } })),
+  [`GET ${SE}/:name/openapi`]: read(["endpoint"], (fx) => ({ path: `${SE}/${fx.endpoint}/openapi` })),
+  [`GET ${SE}/:name/metrics`]: read(["endpoint"], (fx) => ({ path: `${SE}/${fx.endpoint}/metrics` })),
+  [`GET ${OWN}/serving-endpoints/:name/usage`]: read(["endpoint"], (fx) => ({ path: `${OWN}/serving-endpoints/${fx.endpoint}/usage` })),
+  [`GET ${OWN}/serving-endpoints/:name/inference-log`]: read(["endpoint"], (fx) => ({ path: `${OWN}/serving-endpoints/${fx.endpoint}/inference-log` })),
+  [`GET ${OWN}/usage`]: read([], () => ({ path: `${OWN}/usage?max_results=5` })),
+  [`GET ${OWN}/inference-log`]: read([], () => ({ path: `${OWN}/inference-log?max_results=5` })),
   ["POST /serving-endpoints/chat/completions"]: write(["endpoint"], (fx) => ({ path: "/serving-endpoints/chat/completions", body: { model: fx.endpoint, ...chat } })),
-  ["POST /serving-endpoints/embeddings"]: write(["endpoint"], (fx) => ({ path: "/serving-endpoints/embeddings", body: { model: fx.endpoint, input: ["a"], ...chat } })),
+  ["POST /serving-endpoints/embeddings"]: write(["embed"], (fx) => ({ path: "/serving-endpoints/embeddings", body: { model: fx.embedEndpoint, input: ["a"] } })),
   [`POST ${UC}`]: write([], (fx) => ({ path: UC, body: { catalog_name: "main", schema_name: "samples", name: `uc_${fx.uniq}` } })),
   [`GET ${UC}`]: read([], () => ({ path: `${UC}?max_results=5` })),
   [`GET ${UC}/:full_name`]: read(["model"], (fx) => ({ path: `${UC}/${fx.model}?include_aliases=true` })),
@@ -188,7 +200,7 @@ export async function makeUsers(t: TestPlane, prefix: string): Promise<{ users: 
 /** Build the objects a sample needs, owned by "owner", with grants for manager/querier/viewer. */
 export async function buildFixture(t: TestPlane, needs: Need[], users: Principals, tokens: Tokens): Promise<Fixture> {
   const uniq = `${Date.now().toString(36)}${(counter++).toString(36)}`;
-  const fx: Fixture = { uniq, endpoint: "", endpointId: "", model: "", faultId: "", users };
+  const fx: Fixture = { uniq, endpoint: "", endpointId: "", customEndpoint: "", embedEndpoint: "", model: "", faultId: "", users };
   const ok = async (what: string, p: Promise<{ status: number; body: Record<string, unknown> }>) => {
     const r = await p;
     if (r.status !== 200) throw new Error(`fixture ${what}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -217,7 +229,7 @@ export async function buildFixture(t: TestPlane, needs: Need[], users: Principal
       ),
     );
   }
-  if (needs.includes("model")) {
+  if (needs.includes("model") || needs.includes("custom")) {
     fx.model = `main.fixtures.m_${uniq}`;
     const as = (method: string, req: SampleRequest) => call(t, method, req, tokens.owner);
     await ok("model", as("POST", { path: `${MR}/create`, body: { name: fx.model, tags: [{ key: "team", value: "ml" }] } }));
@@ -239,6 +251,36 @@ export async function buildFixture(t: TestPlane, needs: Need[], users: Principal
         },
       }),
     );
+  }
+  /** An endpoint owned by "owner", with the manager/querier/viewer grants. */
+  const grantedEndpoint = async (name: string, served: unknown) => {
+    const created = await ok(name, call(t, "POST", { path: SE, body: { name, config: { served_entities: [served] } } }, tokens.owner));
+    await ok(
+      `${name} acl`,
+      call(
+        t,
+        "PATCH",
+        {
+          path: `/api/2.0/permissions/serving-endpoints/${created.id as string}`,
+          body: {
+            access_control_list: [
+              { user_name: users.manager, permission_level: "CAN_MANAGE" },
+              { user_name: users.querier, permission_level: "CAN_QUERY" },
+              { user_name: users.viewer, permission_level: "CAN_VIEW" },
+            ],
+          },
+        },
+        t.token,
+      ),
+    );
+  };
+  if (needs.includes("custom")) {
+    fx.customEndpoint = `fxc-${uniq}`;
+    await grantedEndpoint(fx.customEndpoint, { entity_name: fx.model, entity_version: "1", workload_size: "Small", scale_to_zero_enabled: true });
+  }
+  if (needs.includes("embed")) {
+    fx.embedEndpoint = `fxe-${uniq}`;
+    await grantedEndpoint(fx.embedEndpoint, { entity_name: "system.ai.gte_large_en_v1_5", entity_version: "1", max_provisioned_throughput: 12000 });
   }
   if (needs.includes("fault")) {
     const f = await ok("fault", call(t, "POST", { path: `${OWN}/faults`, body: { kind: "latency", latency_ms: 0, route: "/never/matches" } }, t.token));
