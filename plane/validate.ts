@@ -59,7 +59,9 @@ export function queryInt(q: URLSearchParams, key: string, min: number, maxValue:
 }
 
 /** Control characters: none at all in identifiers; free text may carry tab, newline and carriage return. */
-const CONTROL_ANY = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_ANY = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** A single-line string of at most `limitName` characters with no control characters. */

@@ -36,7 +36,10 @@ export const ALL_USERS_GROUP = "account users";
 export function modelLevels(plane: PlaneContext, m: StoredModel, user: User): Set<ModelLevel> {
   if (user.isAdmin || m.owner === user.userName) return new Set(MODEL_LEVELS);
   const held = new Set<ModelLevel>();
-  if (m.catalog_name === SYSTEM_CATALOG) (held.add("EXECUTE"), held.add("BROWSE"));
+  if (m.catalog_name === SYSTEM_CATALOG) {
+    held.add("EXECUTE");
+    held.add("BROWSE");
+  }
   for (const [principal, privileges] of getGrants(plane.db, m.full_name!)) {
     if (principal !== user.userName && principal !== ALL_USERS_GROUP) continue;
     for (const p of privileges) for (const l of IMPLIES[p as ModelPrivilege] ?? []) held.add(l);

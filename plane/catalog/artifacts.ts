@@ -1,5 +1,6 @@
 import { Reply, type RequestContext } from "../router";
 import { invalidParameter, notFound, quote } from "../errors";
+import { CONTROL_ANY } from "../validate";
 import { parseVersion, requireVersion } from "./models";
 import { getArtifact, listArtifacts, putArtifact, type StoredModel } from "./store";
 
@@ -10,7 +11,7 @@ import { getArtifact, listArtifacts, putArtifact, type StoredModel } from "./sto
  */
 function cleanArtifactPath(raw: string): string {
   const parts = raw.split("/").filter((p) => p !== "" && p !== ".");
-  if (parts.length === 0 || parts.some((p) => p === "..") || raw.length > 1024 || /[\u0000-\u001f\u007f]/.test(raw)) {
+  if (parts.length === 0 || parts.some((p) => p === "..") || raw.length > 1024 || CONTROL_ANY.test(raw)) {
     throw invalidParameter(`Invalid artifact path ${quote(raw)}.`);
   }
   return parts.join("/");

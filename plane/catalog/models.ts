@@ -3,7 +3,7 @@ import type * as catalog from "@databricks/sdk-experimental/dist/apis/catalog/mo
 import type { PlaneContext } from "../context";
 import type { RequestContext } from "../router";
 import { invalidParameter, notFound, permissionDenied, quote, ucAlreadyExists } from "../errors";
-import { parseBody, queryBool, queryInt } from "../validate";
+import { CONTROL_ANY, parseBody, queryBool, queryInt } from "../validate";
 import { CreateRegisteredModelBody, SetAliasBody, UpdateModelVersionBody, UpdateRegisteredModelBody } from "./schemas";
 import { FOUNDATION_MODELS, SYSTEM_CATALOG, SYSTEM_SCHEMA, foundationFullName } from "./foundation";
 import { modelLevels } from "./access";
@@ -32,7 +32,7 @@ export type RegisteredModelInfo = catalog.RegisteredModelInfo;
 export function normaliseIdentifier(kind: string, raw: string): string {
   const v = raw.trim().toLowerCase();
   if (v === "") throw invalidParameter(`${kind} must not be empty.`);
-  if (/[.\s/]|[\x00-\x1f\x7f]/.test(v)) throw invalidParameter(`Invalid ${kind} ${quote(raw)}: names cannot contain '.', '/', spaces or control characters.`);
+  if (/[.\s/]/.test(v) || CONTROL_ANY.test(v)) throw invalidParameter(`Invalid ${kind} ${quote(raw)}: names cannot contain '.', '/', spaces or control characters.`);
   if (v.length > 255) throw invalidParameter(`Invalid ${kind} ${quote(raw)}: at most 255 characters.`);
   return v;
 }

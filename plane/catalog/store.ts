@@ -56,9 +56,13 @@ export function putModel(db: DB, m: StoredModel): void {
 export function listModels(db: DB, filter: { catalog?: string; schema?: string; after?: string; limit: number }): StoredModel[] {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  if (filter.catalog) (where.push("catalog_name = ?"), args.push(filter.catalog));
-  if (filter.schema) (where.push("schema_name = ?"), args.push(filter.schema));
-  if (filter.after !== undefined) (where.push("full_name > ?"), args.push(filter.after));
+  const and = (clause: string, arg: string) => {
+    where.push(clause);
+    args.push(arg);
+  };
+  if (filter.catalog) and("catalog_name = ?", filter.catalog);
+  if (filter.schema) and("schema_name = ?", filter.schema);
+  if (filter.after !== undefined) and("full_name > ?", filter.after);
   const sql = `SELECT doc FROM registered_models ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY full_name LIMIT ?`;
   return (db.prepare(sql).all(...args, filter.limit) as { doc: string }[]).map((r) => JSON.parse(r.doc) as StoredModel);
 }

@@ -291,7 +291,7 @@ test(`fuzz: ${RUNS} mutated requests over every write route; no 5xx, the error m
           signal: AbortSignal.timeout(15_000),
         });
       } catch (err) {
-        throw new Error(`${row.method} ${b.path.slice(0, 200)} (${m.kind}): no answer: ${(err as Error).message}`);
+        throw new Error(`${row.method} ${b.path.slice(0, 200)} (${m.kind}): no answer: ${(err as Error).message}`, { cause: err });
       }
       const text = await res.text();
 

@@ -174,7 +174,7 @@ export async function call(
   if (payload !== undefined && !("Content-Type" in h)) h["Content-Type"] = req.raw !== undefined ? "application/octet-stream" : "application/json";
   const res = await fetch(`${t.url}${req.path}`, { method, headers: h, body: payload });
   const text = await res.text();
-  let body: Record<string, unknown> = {};
+  let body: Record<string, unknown>;
   try {
     body = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
   } catch {
