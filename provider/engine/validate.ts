@@ -39,7 +39,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function explain(issue: z.core.$ZodIssue, input: unknown, secret: boolean): string {
   const value = valueAt(input, issue.path);
   const got = secret ? "" : `got ${describeValue(value)}`;
-  const join = (...parts: string[]) => parts.filter((p) => p !== "").join("; ");
+  const hidden = " (the value is not shown: it may be a secret)";
+  const join = (...parts: string[]) => parts.filter((p) => p !== "").join("; ") + (secret ? hidden : "");
   switch (issue.code) {
     case "invalid_key": {
       const key = String(issue.path[issue.path.length - 1]);
@@ -52,7 +53,7 @@ function explain(issue: z.core.$ZodIssue, input: unknown, secret: boolean): stri
     case "invalid_type":
       return value === undefined ? `is required (expected ${issue.expected})` : join(got, `expected ${issue.expected}`);
     default:
-      return secret ? `${issue.message} (the value is not shown: it may be a secret)` : `${got}: ${issue.message}`;
+      return secret ? `${issue.message}${hidden}` : `${got}: ${issue.message}`;
   }
 }
 

@@ -14,7 +14,8 @@ import * as serving from "pulumi-databricks-serving";
 const model = new serving.RegisteredModel("model", { catalog: "main", schema: "lost", name: "bot" });
 const v1 = new serving.ModelVersion("v1", { model: model.fullName, source: "runs:/lost/model" });
 new serving.ModelAlias("champion", { model: model.fullName, alias: "champion", version: v1.version });
-new serving.ServingEndpoint("ep", { name: "lost-ep", servedEntities: [{ entityName: "main.lost.m", entityVersion: "1", scaleToZeroEnabled: true }] });
+const ep = new serving.ServingEndpoint("ep", { name: "lost-ep", servedEntities: [{ entityName: "main.lost.m", entityVersion: "1", scaleToZeroEnabled: true }] });
+new serving.EndpointPermissions("ep-access", { endpointId: ep.endpointId, accessControl: [{ groupName: "users", permissionLevel: "CAN_QUERY" }] });
 new serving.ProvisionedThroughputEndpoint("pt", { name: "lost-pt", entity: { name: "system.ai.gpt-oss-20b", version: "1" }, throughput: { modelUnits: 1 } });
 `;
 
@@ -57,7 +58,7 @@ test("every create route loses its first answer after committing: one up converg
     // Every fault fired (each route's first answer was really lost).
     expect((await planeApi<{ faults: unknown[] }>(plane, "GET", "/api/2.0/dbserve/faults")).faults).toEqual([]);
     expect(await counts()).toEqual({ endpoints: ["lost-ep", "lost-pt"], versions: 1, models: ["main.lost.bot", "main.lost.m"] });
-    expect((await stack.preview()).changeSummary).toEqual({ same: 6 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
     expect((await stack.destroy()).code).toBe(0);
     expect(await counts()).toEqual({ endpoints: [], versions: 0, models: ["main.lost.m"] });
   } finally {
@@ -72,10 +73,11 @@ test("kill -9 between the server's commit and Pulumi's checkpoint: the next up f
     // The version's create answer is lost, and the provider's look for it is held up: the run is killed there.
     await addFault(plane, { kind: "lose_response", method: "POST", route: "/api/2.0/mlflow/unity-catalog/model-versions/create", times: 1 });
     await addFault(plane, { kind: "latency", method: "GET", route: "/api/2.1/unity-catalog/models/main.lost.bot/versions", latency_ms: 60_000, times: 2 });
+    const cursor = (await planeApi<{ next_seq: number }>(plane, "GET", "/api/2.0/dbserve/calls")).next_seq;
     const run = stack.pulumi(["up", "--yes", "--skip-preview"]);
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const calls = await planeApi<{ calls: { method: string; path: string; status: number }[] }>(plane, "GET", "/api/2.0/dbserve/calls");
+      const calls = await planeApi<{ calls: { method: string; path: string; status: number }[] }>(plane, "GET", `/api/2.0/dbserve/calls?since=${cursor}`);
       if (calls.calls.some((c) => c.method === "POST" && c.path.endsWith("/model-versions/create"))) break;
       if (Date.now() > deadline) throw new Error("the version create never reached the plane");
       await new Promise((r) => setTimeout(r, 200));

@@ -8,19 +8,30 @@
  * model; a pay-per-token gateway in a tag of the pre-provisioned endpoint.
  */
 import { startPlaneProcess, type PlaneProcess } from "../helpers/plane";
-import { TestStack } from "../helpers/stack";
+import { TestStack, type PreviewJson } from "../helpers/stack";
 import { diagnosticsText, planeApi, sdk } from "./serving-helpers";
 
+// ONLY=<name> registers that one resource: the engine stops a preview at the first failing check, so each kind's
+// preview-time refusal is seen on its own.
 const program = (adopt: boolean) => `
 import * as serving from "pulumi-databricks-serving";
 const adopt = ${adopt};
-new serving.ServingEndpoint("ep", { name: "shared-endpoint", servedEntities: [{ entityName: "main.own.m", entityVersion: "1", scaleToZeroEnabled: true }], adopt });
-const model = new serving.RegisteredModel("model", { catalog: "main", schema: "own", name: "shared_model", adopt });
-const v1 = new serving.ModelVersion("v1", { model: model.fullName, source: "runs:/own/model" });
-new serving.ModelAlias("champion", { model: "main.own.m", alias: "champion", version: 1, adopt });
-new serving.PayPerTokenGateway("gateway", { endpoint: "databricks-gte-large-en", aiGateway: { usageTracking: true }, adopt });
-export const version = v1.version;
+const want = (name: string) => !process.env.ONLY || process.env.ONLY === name;
+if (want("ep")) new serving.ServingEndpoint("ep", { name: "shared-endpoint", servedEntities: [{ entityName: "main.own.m", entityVersion: "1", scaleToZeroEnabled: true }], adopt });
+if (want("model")) {
+  const model = new serving.RegisteredModel("model", { catalog: "main", schema: "own", name: "shared_model", adopt });
+  new serving.ModelVersion("v1", { model: model.fullName, source: "runs:/own/model" });
+}
+if (want("champion")) new serving.ModelAlias("champion", { model: "main.own.m", alias: "champion", version: 1, adopt });
+if (want("gateway")) new serving.PayPerTokenGateway("gateway", { endpoint: "databricks-gte-large-en", aiGateway: { usageTracking: true }, adopt });
 `;
+
+const KINDS: [string, string][] = [
+  ["ep", "serving endpoint shared-endpoint already exists and is owned by team-a/test/ServingEndpoint/ep"],
+  ["model", "registered model main.own.shared_model already exists and is owned by team-a/test/RegisteredModel/model"],
+  ["champion", "alias @champion of main.own.m already exists and is owned by team-a/test/ModelAlias/champion"],
+  ["gateway", "the AI gateway of pay-per-token endpoint databricks-gte-large-en already exists and is owned by team-a/test/PayPerTokenGateway/gateway"],
+];
 
 let plane: PlaneProcess;
 const stacks: TestStack[] = [];
@@ -46,17 +57,20 @@ test("a second stack neither adopts nor deletes the first stack's objects, unles
   const upA = await a.up();
   if (upA.code !== 0) throw new Error(upA.stdout);
 
-  // Preview already tells, for each kind whose create would meet the other stack's object.
-  const preview = await b.preview();
-  expect(preview.code).not.toBe(0);
-  const said = diagnosticsText(preview);
-  expect(said).toMatch(/serving endpoint shared-endpoint already exists and is owned by team-a\/test\/ServingEndpoint\/ep .*adopt: true/s);
-  for (const kind of ["RegisteredModel/model", "ModelAlias/champion", "PayPerTokenGateway/gateway"]) expect(said).toContain(`owned by team-a/test/${kind}`);
+  // Preview already tells, for each kind whose create would meet the other stack's object, and how to take it over.
+  for (const [only, message] of KINDS) {
+    const r = await b.pulumi(["preview", "--json"], { ONLY: only });
+    expect(r.code).not.toBe(0);
+    const said = diagnosticsText(JSON.parse(r.stdout) as PreviewJson);
+    expect(said).toContain(message);
+    expect(said).toContain("set `adopt: true`");
+  }
 
   // The up fails the same way, before touching anything; nothing of B's is in its state.
   const upB = await b.up();
   expect(upB.code).not.toBe(0);
-  expect(upB.stdout).toContain("owned by team-a/test/ServingEndpoint/ep");
+  expect(upB.stdout).toMatch(/owned by team-a\/test\//);
+  expect((await b.managedResources()).length).toBe(0);
   const w = sdk(plane);
   const tags = async () => Object.fromEntries(((await w.servingEndpoints.get({ name: "shared-endpoint" })).tags ?? []).map((t) => [t.key, t.value]));
   expect((await tags())["pulumi-owner"]).toBe("team-a/test/ServingEndpoint/ep");

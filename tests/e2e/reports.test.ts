@@ -43,8 +43,9 @@ describe("preview comments and drift reports", () => {
     const r = await dbserve("preview-comment", "--title", "Serving estate");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("### Serving estate");
-    expect(r.stdout).toMatch(/\| 🟡 update \| `alpha` \| RegisteredModel \| `comment` \|/);
-    expect(r.stdout).toMatch(/\| 🔴 replace \| `beta` \| RegisteredModel \| .*`name` \(forces replacement\)/);
+    // Each field with its value before → after, so a reviewer sees what changes, not only where.
+    expect(r.stdout).toContain('| 🟡 update | `alpha` | RegisteredModel | `comment`: "v1" → "v2" |');
+    expect(r.stdout).toContain('| 🔴 replace | `beta` | RegisteredModel | `name`: "beta" → "beta_renamed" (forces replacement) |');
     expect(r.stdout).not.toContain("__provider");
   });
 

@@ -62,7 +62,9 @@ test("state written by 0.1.0 refreshes, updates and deletes with this release, r
   const stack = await TestStack.create({ program: program("a"), plane, secrets: { token: TOKEN, key: KEY }, projectName: "upgrade" });
   const installed = path.join(stack.dir, "node_modules", "pulumi-databricks-serving");
   try {
-    // 0.1.0, as a user had it installed: its provider writes the state.
+    // 0.1.0, as a user had it installed: its provider writes the state. The project's own package.json makes it a
+    // package of its own, so the name resolves to its node_modules, not (by self-reference) to this repository.
+    fs.writeFileSync(path.join(stack.dir, "package.json"), JSON.stringify({ name: "upgrade-test", private: true }));
     fs.mkdirSync(installed, { recursive: true });
     execFileSync("tar", ["-xzf", PREVIOUS, "-C", installed, "--strip-components=1"]);
     expect(JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")).version).toBe("0.1.0");
