@@ -15,10 +15,19 @@ import { buildFixture, call, makeUsers, routeKey, sampleFor, writeRoutes, type F
  * no 5xx; every 4xx in the error model with a bounded message; a refused request changes nothing in the database; a
  * created object can be read back; and the plane is healthy afterwards.
  *
- * Seeded and bounded for CI (DBSERVE_FUZZ_RUNS, default 2000; DBSERVE_FUZZ_SEED). Counts are printed.
+ * Seeded and bounded for CI (DBSERVE_FUZZ_RUNS, default 2000, capped at DBSERVE_FUZZ_SECONDS, default 50; the seed is
+ * DBSERVE_FUZZ_SEED). Counts are printed.
  */
 const RUNS = Number(process.env.DBSERVE_FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.DBSERVE_FUZZ_SEED ?? 9009);
+/**
+ * A time cap keeps the CI run under a minute on a machine shared with other suites: cases stop being generated after
+ * it (the sequence is the seeded one, cut short) and the count says how far it got. DBSERVE_FUZZ_SECONDS=0 removes the
+ * cap; a run given DBSERVE_FUZZ_RUNS has none unless DBSERVE_FUZZ_SECONDS says so.
+ */
+const SECONDS = Number(process.env.DBSERVE_FUZZ_SECONDS ?? (process.env.DBSERVE_FUZZ_RUNS ? 0 : 50));
+/** Fewer cases than this is no evidence: fail rather than pass on a starved machine. */
+const MIN_CASES = Math.min(RUNS, 300);
 
 const PROTO_KEYS = ["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "__defineGetter__", "then"];
 const nest = (depth: number): unknown => (depth === 0 ? "deep" : { a: [nest(depth - 1)] });
@@ -248,7 +257,7 @@ afterAll(async () => {
   if (fuzzDir) fs.rmSync(fuzzDir, { recursive: true, force: true });
 });
 
-test(`fuzz: ${RUNS} mutated requests over every write route; no 5xx, the error model on every 4xx, nothing half-written`, async () => {
+test(`fuzz: up to ${RUNS} mutated requests over every write route; no 5xx, the error model on every 4xx, nothing half-written`, async () => {
   const routes = writeRoutes();
   const all = ["endpoint", "model", "custom", "embed", "fault"] as const;
   let fixture: Fixture = await buildFixture(t, [...all], users, tokens);
@@ -336,18 +345,25 @@ test(`fuzz: ${RUNS} mutated requests over every write route; no 5xx, the error m
     },
   );
   try {
-    await fc.assert(property, { numRuns: RUNS, seed: SEED, endOnFailure: true });
+    await fc.assert(property, {
+      numRuns: RUNS,
+      seed: SEED,
+      endOnFailure: true,
+      ...(SECONDS > 0 ? { interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false } : {}),
+    });
   } finally {
     db.close();
     queryTables.close();
     const seconds = (Date.now() - started) / 1000;
     const classes = [...byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(" ");
     process.stdout.write(
- `fuzz: ${cases} cases over ${routes.length} write routes in ${seconds.toFixed(1)} s (seed ${SEED}); statuses ${classes}\n` +
+ `fuzz: ${cases} cases over ${routes.length} write routes in ${seconds.toFixed(1)} s (seed ${SEED}${cases < RUNS ? `; stopped at the ${SECONDS} s cap` : ""}); statuses ${classes}\n` +
         `fuzz: mutations ${[...byMutation.entries()].map(([k, n]) => `${k}:${n}`).join(" ")}\n` +
         `fuzz: per route min ${Math.min(...byRoute.values())}, max ${Math.max(...byRoute.values())}\n`,
     );
   }
+
+  expect(cases).toBeGreaterThanOrEqual(MIN_CASES);
 
   // Healthy afterwards: health answers, the SDK lists endpoints, and a valid create still works.
   expect((await call(t, "GET", { path: "/api/2.0/dbserve/health" }, undefined)).status).toBe(200);
