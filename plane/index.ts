@@ -37,6 +37,11 @@ export interface PlaneOptions {
   faults?: FaultRuleInput[];
   /** Random source for fault probabilities (tests). */
   random?: () => number;
+  /**
+   * Whether the pay-per-token endpoints have an id (default true). Some workspaces serve them without one, so their
+   * permissions cannot be managed through the API (facts: serving-api-2026); `false` models such a workspace.
+   */
+  payPerTokenIds?: boolean;
   /** Log sink; default: silent. */
   log?: (line: string) => void;
 }
@@ -88,7 +93,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<RunningPla
     };
     initRegion(plane, options.region);
     seedSystemModels(plane);
-    seedPayPerTokenEndpoints(plane);
+    seedPayPerTokenEndpoints(plane, options.payPerTokenIds ?? true);
 
     const faults = new Faults(db, options.random);
     for (const f of options.faults ?? []) faults.add(f);

@@ -5,7 +5,7 @@ import { getModel, getVersion } from "../catalog/models";
 import type { FoundationModelSpec } from "../catalog/foundation";
 import { optimizationSpec } from "../catalog/optimization";
 import type { EndpointCoreConfigInput, ExternalModel, ServedEntityInput, ServedModelInput, TrafficConfig } from "./schemas";
-import { TASKS, WORKLOAD_SIZES } from "../../common/serving-vocabulary";
+import { INSTANCE_PROFILE_ARN, TASKS, WORKLOAD_SIZES } from "../../common/serving-vocabulary";
 
 /**
  * Semantic validation of an endpoint config, and its translation into the stored output shape with the server-side
@@ -257,6 +257,8 @@ function buildEntity(
       "max_provisioned_throughput",
       "provisioned_model_units",
       "scale_to_zero_enabled",
+      "instance_profile_arn",
+      "burst_scaling_enabled",
     ] as const) {
       if (e[f] !== undefined) throw invalidParameter(`${where}.${f} cannot be set on an external model.`);
     }
@@ -267,6 +269,12 @@ function buildEntity(
     return { out, task: e.external_model.task, external: true, input: e.external_model };
   }
   const entityName = e.entity_name!.toLowerCase();
+  if (e.instance_profile_arn !== undefined && !INSTANCE_PROFILE_ARN.test(e.instance_profile_arn)) {
+    throw invalidParameter(`${where}.instance_profile_arn '${e.instance_profile_arn}' is not a valid instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>).`);
+  }
+  if (e.burst_scaling_enabled !== undefined && e.provisioned_model_units === undefined) {
+    throw invalidParameter(`${where}.burst_scaling_enabled applies only to entities provisioned in model units (provisioned_model_units).`);
+  }
   const fm = resolveModelVersion(db, entityName, e.entity_version, where);
   validateThroughput({ ...e, entity_name: entityName }, fm, where, opts.ptApi ?? false);
   if (!fm) validateCompute(e, where);
@@ -295,10 +303,12 @@ function buildEntity(
       out.min_provisioned_concurrency = e.min_provisioned_concurrency ?? 0;
       out.max_provisioned_concurrency = e.max_provisioned_concurrency;
     }
-    out.workload_type = e.workload_type ?? "CPU";
+    out.workload_type = (e.workload_type ?? "CPU") as s.ServingModelWorkloadType;
     out.scale_to_zero_enabled = e.scale_to_zero_enabled ?? false;
   }
-  if (e.workload_type !== undefined) out.workload_type = e.workload_type;
+  if (e.workload_type !== undefined) out.workload_type = e.workload_type as s.ServingModelWorkloadType;
+  // Write-only (never returned, see view.ts): kept so the record says what was asked for.
+  if (e.burst_scaling_enabled !== undefined) (out as s.ServedEntityOutput & { burst_scaling_enabled?: boolean }).burst_scaling_enabled = e.burst_scaling_enabled;
   if (e.environment_vars) out.environment_vars = e.environment_vars;
   if (e.instance_profile_arn !== undefined) out.instance_profile_arn = e.instance_profile_arn;
   return { out, task: fm?.task, external: false, fm };
@@ -321,7 +331,7 @@ function buildServedModel(db: DB, m: ServedModelInput, i: number, opts: BuildOpt
     model_version: m.model_version,
     name: m.name ?? `${lastComponent(modelName)}-${m.model_version}`,
     scale_to_zero_enabled: m.scale_to_zero_enabled,
-    workload_type: m.workload_type ?? "CPU",
+    workload_type: (m.workload_type ?? "CPU") as s.ServingModelWorkloadType,
     creator: opts.user,
     creation_timestamp: opts.now,
     state: entityState(),

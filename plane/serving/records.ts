@@ -1,5 +1,6 @@
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { DB } from "../store";
+import type { StoredTelemetry } from "./telemetry";
 
 /** A config as stored: the SDK's output shape plus its version. */
 export interface ConfigRecord {
@@ -33,6 +34,12 @@ export interface EndpointRecord {
   tags: s.EndpointTag[];
   ai_gateway?: s.AiGatewayConfig;
   email_notifications?: s.EmailNotifications;
+  telemetry_config?: StoredTelemetry;
+  /**
+   * A pay-per-token endpoint that has no public id on this workspace (facts: "may have no id, so their permissions
+   * cannot be read or set through the API"): views omit `id`, so no client can address its permissions.
+   */
+  no_public_id?: boolean;
   rate_limits?: s.RateLimit[];
   task?: string;
   config?: ConfigRecord;

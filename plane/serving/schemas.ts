@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXTERNAL_PROVIDERS, PERMISSION_LEVELS, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
+import { EXTERNAL_PROVIDERS, PERMISSION_LEVELS, TELEMETRY_FEATURE_WIRE_PREFIX, TELEMETRY_FEATURES, TELEMETRY_TABLES, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
 
 /**
  * Request bodies of the serving-endpoint routes, mirroring the SDK's wire types (`dist/apis/serving/model.d.ts`).
@@ -59,6 +59,7 @@ export type ExternalModel = z.infer<typeof ExternalModel>;
 const int = () => z.number().int();
 
 export const ServedEntityInput = z.strictObject({
+  burst_scaling_enabled: z.boolean().optional(),
   entity_name: z.string().optional(),
   entity_version: z.string().optional(),
   environment_vars: z.record(z.string(), z.string()).optional(),
@@ -160,6 +161,16 @@ export const LegacyRateLimit = z.strictObject({
   renewal_period: z.enum(["minute"]),
 });
 
+/** databricks-sdk-go v0.182 `TelemetryConfig` (the JS SDK 0.17 predates it). */
+export const TelemetryConfig = z.strictObject({
+  enabled_telemetry_features: z.array(z.enum(TELEMETRY_FEATURES.map((f) => `${TELEMETRY_FEATURE_WIRE_PREFIX}${f}`) as [string, ...string[]])).optional(),
+  inference_table_config: z.strictObject({ name: z.string().optional(), sampling_fraction: z.number().optional() }).optional(),
+  table_names: z.strictObject(Object.fromEntries(TELEMETRY_TABLES.map((t) => [t, z.string().optional()])) as Record<(typeof TELEMETRY_TABLES)[number], z.ZodOptional<z.ZodString>>).optional(),
+  telemetry_profile_id: z.string().optional(),
+});
+export type TelemetryConfig = z.infer<typeof TelemetryConfig>;
+export const PatchTelemetryConfigBody = z.strictObject({ telemetry_config: TelemetryConfig.optional() });
+
 export const CreateServingEndpointBody = z.strictObject({
   name: z.string(),
   config: EndpointCoreConfigInput.optional(),
@@ -170,10 +181,12 @@ export const CreateServingEndpointBody = z.strictObject({
   rate_limits: z.array(LegacyRateLimit).optional(),
   route_optimized: z.boolean().optional(),
   tags: z.array(EndpointTag).optional(),
+  telemetry_config: TelemetryConfig.optional(),
 });
 export type CreateServingEndpointBody = z.infer<typeof CreateServingEndpointBody>;
 
 export const PtServedModel = z.strictObject({
+  burst_scaling_enabled: z.boolean().optional(),
   entity_name: z.string(),
   entity_version: z.string().optional(),
   name: z.string().optional(),

@@ -1,11 +1,13 @@
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { Router } from "../router";
-import { invalidParameter } from "../errors";
+import { conflict, invalidParameter } from "../errors";
 import { parseBody } from "../validate";
 import type { BuiltConfig } from "./config";
 import { saveEndpoint, type EndpointRecord } from "./records";
 import { fetchWithLevel, type ServingDeps } from "./access";
-import { AiGatewayConfig, PatchNotificationsBody, PatchTagsBody, PutRateLimitsBody, type EndpointTag } from "./schemas";
+import { AiGatewayConfig, PatchNotificationsBody, PatchTagsBody, PatchTelemetryConfigBody, PutRateLimitsBody, type EndpointTag } from "./schemas";
+import { buildTelemetry } from "./telemetry";
+import { detailedView } from "./view";
 
 /** Endpoint settings that change without a deployment: AI gateway, tags, legacy rate limits, notifications. */
 const MAX_TAGS = 50;
@@ -151,6 +153,28 @@ export function registerSettingsRoutes(router: Router, deps: ServingDeps): void 
         const out: s.UpdateInferenceEndpointNotificationsResponse = { name: rec.name };
         if (rec.email_notifications) out.email_notifications = rec.email_notifications;
         return out;
+      });
+    },
+    op,
+  );
+
+  router.add(
+    "PATCH",
+    `${base}/:name/telemetry-config`,
+    (ctx) => {
+      const body = parseBody(PatchTelemetryConfigBody, ctx.body);
+      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
+        // The service refuses telemetry changes mid-deployment (Databricks' bundles wait for NOT_UPDATING first).
+        if (rec.config_update === "IN_PROGRESS") {
+          throw conflict(
+            `Endpoint '${rec.name}' has a config update in progress (config_version ${rec.pending?.config_version}); ` +
+              "wait until state.config_update is NOT_UPDATING before changing its telemetry config.",
+          );
+        }
+        // No telemetry_config removes the endpoint's telemetry (SDK `PatchTelemetryConfigRequest`).
+        if (body.telemetry_config) rec.telemetry_config = buildTelemetry(db, rec.name, body.telemetry_config);
+        else delete rec.telemetry_config;
+        return detailedView(rec, "CAN_MANAGE", plane.baseUrl());
       });
     },
     op,
