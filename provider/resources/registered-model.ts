@@ -296,9 +296,15 @@ async function aliasFailures(inputs: RegisteredModelInputs, previous: Aliases | 
   if (fresh.length === 0) return [];
   const client = await clientFor(inputs.connection);
   const fullName = fullNameOf(inputs);
-  const tags = await modelTags(client, fullName).catch(() => null);
-  if (tags === null) return []; // cannot read the registry (permissions): the up will tell
-  if (tags === undefined) {
+  let exists: boolean;
+  try {
+    await client.get(modelPath(fullName));
+    exists = true;
+  } catch (err) {
+    if (!(err instanceof DatabricksApiError && err.isNotFound)) return []; // cannot read it (permissions): the up will tell
+    exists = false;
+  }
+  if (!exists) {
     return [{
       property: `aliases.${fresh[0][0]}`,
       reason:
@@ -306,6 +312,8 @@ async function aliasFailures(inputs: RegisteredModelInputs, previous: Aliases | 
         "RegisteredModel point at versions that exist before the update. For a version a ModelVersion registers in this program, declare a ModelAlias instead (it runs after the version)",
     }];
   }
+  // Owner markers are registry tags; unreadable ones only leave the one-place rule to the up.
+  const tags = (await modelTags(client, fullName).catch(() => undefined)) ?? [];
   const failures: CheckFailure[] = [];
   for (const [alias, version] of fresh) {
     const owner = markerOwner(tags, alias);

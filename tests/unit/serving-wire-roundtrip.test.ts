@@ -115,15 +115,15 @@ function keysSeen(arb: fc.Arbitrary<object>, pick: (v: object) => object[] = (v)
 const shapeKeys = (schema: z.ZodType) => Object.keys((schema as unknown as { shape: Record<string, unknown> }).shape ?? (schema as unknown as { def: { in: { shape: object } } }).def?.in?.shape ?? {});
 
 describe("every schema field has a generator, so none is left out of the round trips", () => {
-  test.each([
-    ["aiGateway", aiGatewaySchema, gateway as fc.Arbitrary<object>, undefined],
-    ["aiGateway.rateLimits[]", rateLimitSchema, rateLimit as fc.Arbitrary<object>, undefined],
-    ["aiGateway.guardrails.*", guardrailParametersSchema, guardrail as fc.Arbitrary<object>, undefined],
-    ["aiGateway.inferenceTable", inferenceTableSchema, inferenceTable as fc.Arbitrary<object>, undefined],
-    ["servedEntities[]", servedEntitySchema, entity as fc.Arbitrary<object>, undefined],
-    ["telemetry", telemetrySchema, telemetry as fc.Arbitrary<object>, undefined],
+  test.each<[string, z.ZodType, fc.Arbitrary<object>]>([
+    ["aiGateway", aiGatewaySchema, gateway],
+    ["aiGateway.rateLimits[]", rateLimitSchema, rateLimit],
+    ["aiGateway.guardrails.*", guardrailParametersSchema, guardrail],
+    ["aiGateway.inferenceTable", inferenceTableSchema, inferenceTable],
+    ["servedEntities[]", servedEntitySchema, entity],
+    ["telemetry", telemetrySchema, telemetry],
   ])("%s", (_name, schema, arb) => {
-    const keys = shapeKeys(schema as z.ZodType);
+    const keys = shapeKeys(schema);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.filter((k) => !keysSeen(arb).has(k))).toEqual([]);
   });
