@@ -84,8 +84,8 @@ function validateExternalModel(em: ExternalModel, where: string): void {
     if (keys) {
       exactlyOne("aws_access_key_id", "aws_access_key_id_plaintext", `${where}.external_model.amazon_bedrock_config`);
       exactlyOne("aws_secret_access_key", "aws_secret_access_key_plaintext", `${where}.external_model.amazon_bedrock_config`);
-    } else if (cfg.instance_profile_arn === undefined) {
-      throw invalidParameter(`${where}.external_model.amazon_bedrock_config needs access keys or instance_profile_arn.`);
+    } else if (cfg.instance_profile_arn === undefined && cfg.uc_service_credential_name === undefined) {
+      throw invalidParameter(`${where}.external_model.amazon_bedrock_config needs access keys, instance_profile_arn or uc_service_credential_name.`);
     }
   }
   if (em.provider === "custom") {

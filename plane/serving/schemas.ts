@@ -17,6 +17,7 @@ export const AmazonBedrockConfig = z.strictObject({
   aws_region: z.string(),
   bedrock_provider: z.enum(["ai21labs", "amazon", "anthropic", "cohere"]),
   instance_profile_arn: z.string().optional(),
+  uc_service_credential_name: z.string().optional(),
 });
 export const AnthropicConfig = z.strictObject({ ...secretPair("anthropic_api_key") });
 export const CohereConfig = z.strictObject({ cohere_api_base: z.string().optional(), ...secretPair("cohere_api_key") });

@@ -13,7 +13,7 @@ import { parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
 import { PERMISSION_LEVELS } from "../../common/serving-vocabulary";
 
-const grantSchema = z
+export const grantSchema = z
   .strictObject({
     userName: z.string().min(1).optional(),
     groupName: z.string().min(1).optional(),

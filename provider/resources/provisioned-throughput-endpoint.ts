@@ -48,7 +48,7 @@ export const throughputSchema = z
   });
 export type ThroughputInput = z.infer<typeof throughputSchema>;
 
-const ptEntitySchema = z.strictObject({
+export const ptEntitySchema = z.strictObject({
   entityName: ucModelNameSchema,
   entityVersion: entityVersionSchema,
   name: servedEntityNameSchema.optional(),

@@ -110,9 +110,14 @@ export const amazonBedrockConfigSchema = z
     ...keyPair("awsAccessKeyId", "awsAccessKeyIdPlaintext"),
     ...keyPair("awsSecretAccessKey", "awsSecretAccessKeyPlaintext"),
     instanceProfileArn: instanceProfileArnSchema.optional(),
+    /** A Unity Catalog service credential for AWS, instead of keys or an instance profile (databricks-sdk-go v0.182). */
+    ucServiceCredentialName: nonEmpty.optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.instanceProfileArn !== undefined) return;
+    if (v.instanceProfileArn !== undefined && v.ucServiceCredentialName !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["ucServiceCredentialName"], message: "set either instanceProfileArn or ucServiceCredentialName, not both" });
+    }
+    if (v.instanceProfileArn !== undefined || v.ucServiceCredentialName !== undefined) return;
     exactlyOne(v, "awsAccessKeyId", "awsAccessKeyIdPlaintext", ctx);
     exactlyOne(v, "awsSecretAccessKey", "awsSecretAccessKeyPlaintext", ctx);
   });
