@@ -137,7 +137,8 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
       const aliases = normalizeAliases(value.aliases);
       if (aliases.failures.length) failures.push(...aliases.failures);
       else {
-        (inputs as RegisteredModelInputs).aliases = aliases.value;
+        // Only when declared: an undefined member would not serialize back to the engine.
+        if (aliases.value !== undefined) (inputs as RegisteredModelInputs).aliases = aliases.value;
         const previous = olds && Object.keys(olds).length > 0 ? (olds as RegisteredModelInputs).aliases : undefined;
         failures.push(...(await aliasFailures({ ...value, aliases: aliases.value }, previous)));
       }
