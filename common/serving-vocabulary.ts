@@ -27,6 +27,6 @@ export const TELEMETRY_FEATURE_WIRE_PREFIX = "TELEMETRY_FEATURE_";
 /** `table_names` of a telemetry profile (`UnityCatalogTableNames`): each a three-level UC table name. */
 export const TELEMETRY_TABLES = ["logs_table", "metrics_table", "traces_table", "annotations_table"] as const;
 /** An IAM instance profile ARN, as the service accepts for `instance_profile_arn`. */
-export const INSTANCE_PROFILE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:instance-profile\/[\w+=,.@\/-]+$/;
+export const INSTANCE_PROFILE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:instance-profile\/[\w+=,.@/-]+$/;
 /** Provisioned concurrency is allocated in steps of this many (facts §1: Small = 4). */
 export const CONCURRENCY_STEP = 4;

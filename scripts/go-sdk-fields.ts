@@ -17,6 +17,7 @@
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { z } from "zod";
 import {
@@ -41,7 +42,7 @@ import {
   trafficRouteSchema,
 } from "../provider/serving/schemas";
 import { servingEndpointInputs } from "../provider/resources/serving-endpoint";
-import { ptEndpointInputs, ptEntitySchema, throughputSchema } from "../provider/resources/provisioned-throughput-endpoint";
+import { ptEndpointInputs, ptEntitySchema } from "../provider/resources/provisioned-throughput-endpoint";
 import { grantSchema } from "../provider/resources/endpoint-permissions";
 
 export const MODULE = "github.com/databricks/databricks-sdk-go";
@@ -155,7 +156,7 @@ export function moduleDir(version: string, opts: { offline?: boolean } = {}): st
     const dir = path.join(cache, `${MODULE}@${version}`);
     return fs.existsSync(path.join(dir, "service/serving/model.go")) ? dir : undefined;
   }
-  const out = execFileSync("go", ["mod", "download", "-json", `${MODULE}@${version}`], { encoding: "utf8", cwd: fs.mkdtempSync(path.join(require("node:os").tmpdir(), "sdk-")) });
+  const out = execFileSync("go", ["mod", "download", "-json", `${MODULE}@${version}`], { encoding: "utf8", cwd: fs.mkdtempSync(path.join(os.tmpdir(), "sdk-")) });
   return (JSON.parse(out) as { Dir: string }).Dir;
 }
 
@@ -207,7 +208,7 @@ export function compare(dir: string, version: string): Comparison {
     if (seen.has(t) || !structs.has(t)) continue;
     seen.add(t);
     for (const f of structs.get(t)!) {
-      const inner = f.type.replace(/^[\[\]*]+/, "").replace(/^map\[string\]/, "");
+      const inner = f.type.replace(/^[[\]*]+/, "").replace(/^map\[string\]/, "");
       if (structs.has(inner)) queue.push(inner);
     }
   }
