@@ -11,7 +11,6 @@ const program = `
 import * as serving from "pulumi-databricks-serving";
 const gw = new serving.PayPerTokenGateway("gte", { endpoint: "databricks-gte-large-en", aiGateway: { usageTracking: true } });
 new serving.EndpointPermissions("gte-access", { endpointId: gw.endpointId, accessControl: [{ groupName: "users", permissionLevel: "CAN_QUERY" }] });
-export const endpointId = gw.endpointId;
 `;
 const EXPLANATION = "pay-per-token endpoints have no id on some workspaces, so their permissions cannot be read or set through the API there";
 
@@ -33,7 +32,9 @@ test("EndpointPermissions on a pay-per-token endpoint without an id fails with t
   expect(up.code).not.toBe(0);
   expect(up.stdout).toContain("endpointId: ");
   expect(up.stdout).toContain(EXPLANATION);
-  expect((await stack.outputs()).endpointId).toBe("");
+  // The gateway is in state with the empty id (stack outputs may not be written when an up fails, so read the state).
+  const gw = (await stack.managedResources()).find((r) => r.urn.endsWith("::gte"));
+  expect(gw?.outputs?.endpointId).toBe("");
   // The gateway was applied (it does not need the id); no permission call was ever made.
   const ep = await planeApi<{ id?: string; ai_gateway?: unknown }>(plane, "GET", "/api/2.0/serving-endpoints/databricks-gte-large-en");
   expect(ep.id).toBeUndefined();
