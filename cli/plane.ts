@@ -8,11 +8,11 @@ import { flag, numberFlag, parseArgs, UsageError, type ParsedArgs } from "./args
 
 export const PLANE_USAGE = `Usage:
   dbserve plane start [--port N] [--data DIR] [--deploy-seconds S] [--region R] [--rate-limit N] [--rate-window S]
-                      [--fault JSON]... [--detach] [--verbose]
+                      [--fault JSON]... [--ppt-without-ids] [--detach] [--verbose]
   dbserve plane stop [--data DIR]
   dbserve plane status [--data DIR]`;
 
-const BOOLEAN_FLAGS = new Set(["detach", "verbose"]);
+const BOOLEAN_FLAGS = new Set(["detach", "verbose", "ppt-without-ids"]);
 
 function dataDirOf(args: ParsedArgs): string {
   return path.resolve(flag(args, "data") ?? defaultDataDir());
@@ -44,6 +44,8 @@ function planeOptions(args: ParsedArgs): PlaneOptions {
     if (!r.success) throw new UsageError(`Invalid --fault ${text}: ${r.error.issues[0].message} at ${r.error.issues[0].path.join(".")}`);
     return r.data;
   });
+  // Pay-per-token endpoints without an id, as some workspaces serve them (their permissions cannot be managed).
+  if (flag(args, "ppt-without-ids") === "true") opts.payPerTokenIds = false;
   if (flag(args, "verbose") === "true") opts.log = (line) => process.stderr.write(`[dbserve] ${line}\n`);
   return opts;
 }

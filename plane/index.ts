@@ -53,6 +53,11 @@ export interface PlaneOptions {
   faults?: FaultRuleInput[];
   /** Random source for fault probabilities (tests). */
   random?: () => number;
+  /**
+   * Whether the pay-per-token endpoints have an id (default true). Some workspaces serve them without one, so their
+   * permissions cannot be managed through the API (facts: serving-api-2026); `false` models such a workspace.
+   */
+  payPerTokenIds?: boolean;
   /** Log sink; default: silent. */
   log?: (line: string) => void;
   /** How long a start that finds the directory locked waits for the winner to answer (default 30 s). */
@@ -156,7 +161,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<RunningPla
     plane.lifecycle = new Lifecycle(plane, log);
     initRegion(plane, options.region);
     seedSystemModels(plane);
-    seedPayPerTokenEndpoints(plane);
+    seedPayPerTokenEndpoints(plane, options.payPerTokenIds ?? true);
     for (const f of options.faults ?? []) plane.faults.add(f);
 
     const server = createPlaneServer(plane, new Router(ROUTES));

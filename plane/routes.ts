@@ -52,6 +52,7 @@ export const ROUTES: readonly RouteRow[] = [
   { method: "PATCH", path: `${SE}/:name/tags`, handler: settings.patchEndpointTags, access: endpoint("CAN_MANAGE"), operation: true, note: "`add_tags` replace by key, `delete_tags` remove" },
   { method: "PUT", path: `${SE}/:name/rate-limits`, handler: settings.putEndpointRateLimits, access: endpoint("CAN_MANAGE"), operation: true, note: "legacy rate limits" },
   { method: "PATCH", path: `${SE}/:name/notifications`, handler: settings.patchEndpointNotifications, access: endpoint("CAN_MANAGE"), operation: true, note: "email notifications" },
+  { method: "PATCH", path: `${SE}/:name/telemetry-config`, handler: settings.patchEndpointTelemetry, access: endpoint("CAN_MANAGE"), operation: true, note: "`{telemetry_config?}` (none removes it); 409 `RESOURCE_CONFLICT` while `IN_PROGRESS`" },
   { method: "POST", path: `${SE}/pt`, handler: endpoints.createPtEndpoint, access: anyUser, operation: true, note: "provisioned throughput in model units" },
   { method: "PUT", path: `${SE}/pt/:name/config`, handler: endpoints.updatePtEndpointConfig, access: endpoint("CAN_MANAGE"), operation: true, note: "provisioned throughput config" },
   { method: "GET", path: `${SE}/get-model-optimization-info/:full_name/:version`, handler: endpoints.getModelOptimizationInfo, access: model("EXECUTE"), note: "`{optimizable, model_type, throughput_chunk_size}`" },

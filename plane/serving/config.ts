@@ -7,7 +7,7 @@ import { REGISTERED_MODEL } from "../catalog/access";
 import type { FoundationModelSpec } from "../catalog/foundation";
 import { optimizationSpec } from "../catalog/optimization";
 import type { EndpointCoreConfigInput, ExternalModel, ServedEntityInput, ServedModelInput, TrafficConfig } from "./schemas";
-import { TASKS, WORKLOAD_SIZES } from "../../common/serving-vocabulary";
+import { INSTANCE_PROFILE_ARN, TASKS, WORKLOAD_SIZES } from "../../common/serving-vocabulary";
 
 /**
  * Semantic validation of an endpoint config, and its translation into the stored output shape with the server-side
@@ -86,8 +86,8 @@ function validateExternalModel(em: ExternalModel, where: string): void {
     if (keys) {
       exactlyOne("aws_access_key_id", "aws_access_key_id_plaintext", `${where}.external_model.amazon_bedrock_config`);
       exactlyOne("aws_secret_access_key", "aws_secret_access_key_plaintext", `${where}.external_model.amazon_bedrock_config`);
-    } else if (cfg.instance_profile_arn === undefined) {
-      throw invalidParameter(`${where}.external_model.amazon_bedrock_config needs access keys or instance_profile_arn.`);
+    } else if (cfg.instance_profile_arn === undefined && cfg.uc_service_credential_name === undefined) {
+      throw invalidParameter(`${where}.external_model.amazon_bedrock_config needs access keys, instance_profile_arn or uc_service_credential_name.`);
     }
   }
   if (em.provider === "custom") {
@@ -252,6 +252,8 @@ function buildEntity(
       "max_provisioned_throughput",
       "provisioned_model_units",
       "scale_to_zero_enabled",
+      "instance_profile_arn",
+      "burst_scaling_enabled",
     ] as const) {
       if (e[f] !== undefined) throw invalidParameter(`${where}.${f} cannot be set on an external model.`);
     }
@@ -262,6 +264,12 @@ function buildEntity(
     return { out, task: e.external_model.task, external: true, input: e.external_model };
   }
   const entityName = e.entity_name!.toLowerCase();
+  if (e.instance_profile_arn !== undefined && !INSTANCE_PROFILE_ARN.test(e.instance_profile_arn)) {
+    throw invalidParameter(`${where}.instance_profile_arn '${e.instance_profile_arn}' is not a valid instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>).`);
+  }
+  if (e.burst_scaling_enabled !== undefined && e.provisioned_model_units === undefined) {
+    throw invalidParameter(`${where}.burst_scaling_enabled applies only to entities provisioned in model units (provisioned_model_units).`);
+  }
   const fm = resolveModelVersion(plane, opts.user, entityName, e.entity_version, where);
   validateThroughput({ ...e, entity_name: entityName }, fm, where, opts.ptApi ?? false);
   if (!fm) validateCompute(e, where);
@@ -290,10 +298,12 @@ function buildEntity(
       out.min_provisioned_concurrency = e.min_provisioned_concurrency ?? 0;
       out.max_provisioned_concurrency = e.max_provisioned_concurrency;
     }
-    out.workload_type = e.workload_type ?? "CPU";
+    out.workload_type = (e.workload_type ?? "CPU") as s.ServingModelWorkloadType;
     out.scale_to_zero_enabled = e.scale_to_zero_enabled ?? false;
   }
-  if (e.workload_type !== undefined) out.workload_type = e.workload_type;
+  if (e.workload_type !== undefined) out.workload_type = e.workload_type as s.ServingModelWorkloadType;
+  // Write-only (never returned, see view.ts): kept so the record says what was asked for.
+  if (e.burst_scaling_enabled !== undefined) (out as s.ServedEntityOutput & { burst_scaling_enabled?: boolean }).burst_scaling_enabled = e.burst_scaling_enabled;
   if (e.environment_vars) out.environment_vars = e.environment_vars;
   if (e.instance_profile_arn !== undefined) out.instance_profile_arn = e.instance_profile_arn;
   return { out, task: fm?.task, external: false, fm };
@@ -315,7 +325,7 @@ function buildServedModel(plane: PlaneContext, m: ServedModelInput, i: number, o
     model_version: m.model_version,
     name: m.name ?? `${lastComponent(modelName)}-${m.model_version}`,
     scale_to_zero_enabled: m.scale_to_zero_enabled,
-    workload_type: m.workload_type ?? "CPU",
+    workload_type: (m.workload_type ?? "CPU") as s.ServingModelWorkloadType,
     creator: opts.user.userName,
     creation_timestamp: opts.now,
     state: entityState(),

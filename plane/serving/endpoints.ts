@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { z } from "zod";
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { RequestContext } from "../router";
 import { alreadyExists, conflict, invalidParameter, notFound, quote } from "../errors";
@@ -8,15 +9,16 @@ import { foundationModel } from "../catalog/foundation";
 import { optimizationSpec } from "../catalog/optimization";
 import { buildConfig, type BuiltConfig } from "./config";
 import { validateAiGateway, validateTags } from "./settings";
+import { buildTelemetry } from "./telemetry";
 import { allEndpoints, deleteEndpointRow, loadEndpoint, saveEndpoint, type EndpointRecord } from "./records";
 import { atLeast, deleteAcl, effectiveLevel, saveAcl } from "./permissions";
 import { detailedView, summaryView } from "./view";
 import { deleteExternalCredentials, saveExternalCredentials } from "../query/secrets-store";
 import { assertNotPayPerToken, targetEndpoint, validateEndpointName } from "./access";
-import { CreatePtEndpointBody, CreateServingEndpointBody, EndpointCoreConfigInput, UpdatePtConfigBody, type ServedEntityInput } from "./schemas";
+import { CreatePtEndpointBody, CreateServingEndpointBody, EndpointCoreConfigInput, PtServedModel, UpdatePtConfigBody, type ServedEntityInput } from "./schemas";
 
 /** The serving-endpoint routes: create (both APIs), list, get, delete, config updates (both APIs), logs. */
-type PtServedModels = NonNullable<s.PtEndpointCoreConfig["served_entities"]>;
+type PtServedModels = z.infer<typeof PtServedModel>[];
 
 function hasExternal(c: { served_entities?: s.ServedEntityOutput[] } | undefined): boolean {
   return (c?.served_entities ?? []).some((e) => e.external_model !== undefined);
@@ -28,7 +30,7 @@ function ptEntities(ctx: RequestContext, entities: PtServedModels): ServedEntity
     const entityName = e.entity_name.toLowerCase();
     if (!foundationModel(entityName)) {
       if (!getModel(ctx.plane.db, entityName)) {
-        return { entity_name: entityName, entity_version: e.entity_version, name: e.name, provisioned_model_units: e.provisioned_model_units };
+        return { entity_name: entityName, entity_version: e.entity_version, name: e.name, provisioned_model_units: e.provisioned_model_units, burst_scaling_enabled: e.burst_scaling_enabled };
       }
       throw invalidParameter(`served_entities[${i}]: '${entityName}' is not eligible for provisioned throughput (not a foundation model).`);
     }
@@ -39,6 +41,7 @@ function ptEntities(ctx: RequestContext, entities: PtServedModels): ServedEntity
     }
     const out: ServedEntityInput = { entity_name: entityName, entity_version: version, provisioned_model_units: e.provisioned_model_units };
     if (e.name !== undefined) out.name = e.name;
+    if (e.burst_scaling_enabled !== undefined) out.burst_scaling_enabled = e.burst_scaling_enabled;
     return out;
   });
 }
@@ -104,6 +107,7 @@ export function createEndpoint(ctx: RequestContext): s.ServingEndpointDetailed {
   if (body.budget_policy_id !== undefined) fields.budget_policy_id = body.budget_policy_id;
   if (body.email_notifications) fields.email_notifications = body.email_notifications;
   if (body.rate_limits) fields.rate_limits = body.rate_limits.map((r) => ({ ...r, key: r.key ?? "user" }));
+  if (body.telemetry_config) fields.telemetry_config = buildTelemetry(plane.db, body.name, body.telemetry_config);
   return create(ctx, body.name, fields, built);
 }
 

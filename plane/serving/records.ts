@@ -1,5 +1,6 @@
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { DB } from "../store";
+import type { StoredTelemetry } from "./telemetry";
 
 /** The serving API owns this table: one JSON document per endpoint, keyed by name, with its id unique. */
 export const ENDPOINTS_SCHEMA = "CREATE TABLE IF NOT EXISTS endpoints (name TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);";
@@ -36,6 +37,12 @@ export interface EndpointRecord {
   tags: s.EndpointTag[];
   ai_gateway?: s.AiGatewayConfig;
   email_notifications?: s.EmailNotifications;
+  telemetry_config?: StoredTelemetry;
+  /**
+   * A pay-per-token endpoint that has no public id on this workspace (facts: "may have no id, so their permissions
+   * cannot be read or set through the API"): views omit `id`, so no client can address its permissions.
+   */
+  no_public_id?: boolean;
   rate_limits?: s.RateLimit[];
   task?: string;
   config?: ConfigRecord;

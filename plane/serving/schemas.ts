@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXTERNAL_PROVIDERS, PERMISSION_LEVELS, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
+import { EXTERNAL_PROVIDERS, PERMISSION_LEVELS, TELEMETRY_FEATURE_WIRE_PREFIX, TELEMETRY_FEATURES, TELEMETRY_TABLES, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
 import { line, list, stringMap, text } from "../validate";
 
 /**
@@ -23,6 +23,7 @@ export const AmazonBedrockConfig = z.strictObject({
   aws_region: short(),
   bedrock_provider: z.enum(["ai21labs", "amazon", "anthropic", "cohere"]),
   instance_profile_arn: url().optional(),
+  uc_service_credential_name: short().optional(),
 });
 export const AnthropicConfig = z.strictObject({ ...secretPair("anthropic_api_key") });
 export const CohereConfig = z.strictObject({ cohere_api_base: url().optional(), ...secretPair("cohere_api_key") });
@@ -69,6 +70,7 @@ const int = () => z.number().int().min(-2147483648).max(2147483647);
 const EnvironmentVars = stringMap({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: "environment variable name", limitName: "envName" }, line("envValue"), "envVars");
 
 export const ServedEntityInput = z.strictObject({
+  burst_scaling_enabled: z.boolean().optional(),
   entity_name: short().optional(),
   entity_version: short().optional(),
   environment_vars: EnvironmentVars.optional(),
@@ -172,6 +174,16 @@ export const LegacyRateLimit = z.strictObject({
 
 const Tags = list(EndpointTag, "arrayItems");
 
+/** databricks-sdk-go v0.182 `TelemetryConfig` (the JS SDK 0.17 predates it). */
+export const TelemetryConfig = z.strictObject({
+  enabled_telemetry_features: list(z.enum(TELEMETRY_FEATURES.map((f) => `${TELEMETRY_FEATURE_WIRE_PREFIX}${f}`) as [string, ...string[]]), "arrayItems").optional(),
+  inference_table_config: z.strictObject({ name: short().optional(), sampling_fraction: z.number().optional() }).optional(),
+  table_names: z.strictObject(Object.fromEntries(TELEMETRY_TABLES.map((t) => [t, short().optional()])) as Record<(typeof TELEMETRY_TABLES)[number], z.ZodOptional<z.ZodString>>).optional(),
+  telemetry_profile_id: short().optional(),
+});
+export type TelemetryConfig = z.infer<typeof TelemetryConfig>;
+export const PatchTelemetryConfigBody = z.strictObject({ telemetry_config: TelemetryConfig.optional() });
+
 export const CreateServingEndpointBody = z.strictObject({
   name: short(),
   config: EndpointCoreConfigInput.optional(),
@@ -182,10 +194,12 @@ export const CreateServingEndpointBody = z.strictObject({
   rate_limits: list(LegacyRateLimit, "rateLimits").optional(),
   route_optimized: z.boolean().optional(),
   tags: Tags.optional(),
+  telemetry_config: TelemetryConfig.optional(),
 });
 export type CreateServingEndpointBody = z.infer<typeof CreateServingEndpointBody>;
 
 export const PtServedModel = z.strictObject({
+  burst_scaling_enabled: z.boolean().optional(),
   entity_name: short(),
   entity_version: short().optional(),
   name: short().optional(),

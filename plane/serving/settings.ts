@@ -1,12 +1,14 @@
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { RequestContext } from "../router";
-import { invalidParameter, quote } from "../errors";
+import { conflict, invalidParameter, quote } from "../errors";
 import { max } from "../limits";
 import { parseBody } from "../validate";
 import type { BuiltConfig } from "./config";
 import { saveEndpoint, type EndpointRecord } from "./records";
 import { targetEndpoint } from "./access";
-import { AiGatewayConfig, PatchNotificationsBody, PatchTagsBody, PutRateLimitsBody, type EndpointTag } from "./schemas";
+import { AiGatewayConfig, PatchNotificationsBody, PatchTagsBody, PatchTelemetryConfigBody, PutRateLimitsBody, type EndpointTag } from "./schemas";
+import { buildTelemetry } from "./telemetry";
+import { detailedView } from "./view";
 
 /** Endpoint settings that change without a deployment: AI gateway, tags, legacy rate limits, notifications. */
 
@@ -126,5 +128,25 @@ export function patchEndpointNotifications(ctx: RequestContext): s.UpdateInferen
     const out: s.UpdateInferenceEndpointNotificationsResponse = { name: rec.name };
     if (rec.email_notifications) out.email_notifications = rec.email_notifications;
     return out;
+  });
+}
+
+/**
+ * `PATCH …/telemetry-config` (databricks-sdk-go v0.182 `PatchTelemetryConfigRequest`): no `telemetry_config` removes
+ * the endpoint's telemetry. The service refuses the change mid-deployment (Databricks' bundles wait for NOT_UPDATING
+ * first), so does the plane: 409 RESOURCE_CONFLICT.
+ */
+export function patchEndpointTelemetry(ctx: RequestContext): s.ServingEndpointDetailed {
+  const body = parseBody(PatchTelemetryConfigBody, ctx.body);
+  return changeEndpoint(ctx, (rec) => {
+    if (rec.config_update === "IN_PROGRESS") {
+      throw conflict(
+        `Endpoint '${rec.name}' has a config update in progress (config_version ${rec.pending?.config_version}); ` +
+          "wait until state.config_update is NOT_UPDATING before changing its telemetry config.",
+      );
+    }
+    if (body.telemetry_config) rec.telemetry_config = buildTelemetry(ctx.plane.db, rec.name, body.telemetry_config);
+    else delete rec.telemetry_config;
+    return detailedView(rec, "CAN_MANAGE", ctx.plane.baseUrl());
   });
 }

@@ -10,9 +10,15 @@ import type { PermissionLevel } from "./schemas";
 const byNameDesc = (a: { name?: string }, b: { name?: string }) => ((a.name ?? "") < (b.name ?? "") ? 1 : (a.name ?? "") > (b.name ?? "") ? -1 : 0);
 const routeName = (r: s.Route) => r.served_entity_name ?? r.served_model_name ?? "";
 
+/** Write-only entity fields (accepted, stored, never returned): databricks-sdk-go v0.182, facts serving-api-2026. */
+function withoutWriteOnly(e: s.ServedEntityOutput): s.ServedEntityOutput {
+  const { burst_scaling_enabled: _b, ...rest } = e as s.ServedEntityOutput & { burst_scaling_enabled?: boolean };
+  return rest;
+}
+
 function configView(c: ConfigRecord): s.EndpointCoreConfigOutput {
   const out: s.EndpointCoreConfigOutput = { config_version: c.config_version };
-  if (c.served_entities) out.served_entities = [...c.served_entities].sort(byNameDesc);
+  if (c.served_entities) out.served_entities = [...c.served_entities].sort(byNameDesc).map(withoutWriteOnly);
   if (c.served_models) out.served_models = [...c.served_models].sort(byNameDesc);
   if (c.traffic_config) {
     out.traffic_config = { routes: [...(c.traffic_config.routes ?? [])].sort((a, b) => byNameDesc({ name: routeName(a) }, { name: routeName(b) })) };
@@ -27,7 +33,7 @@ export function endpointState(rec: EndpointRecord): s.EndpointState {
 
 /** The fields the list's summaries and a GET's detailed view share. */
 function headerView(rec: EndpointRecord): s.ServingEndpoint {
-  return {
+  const out: s.ServingEndpoint = {
     id: rec.id,
     name: rec.name,
     creator: rec.creator,
@@ -36,6 +42,10 @@ function headerView(rec: EndpointRecord): s.ServingEndpoint {
     description: rec.description ?? "",
     state: endpointState(rec),
   };
+  if (rec.no_public_id) delete out.id;
+  // SDK 0.17 types predate telemetry_config (databricks-sdk-go v0.182 has it on both views).
+  if (rec.telemetry_config) (out as s.ServingEndpoint & { telemetry_config?: unknown }).telemetry_config = rec.telemetry_config;
+  return out;
 }
 
 export function detailedView(rec: EndpointRecord, level: PermissionLevel, baseUrl: string): s.ServingEndpointDetailed {

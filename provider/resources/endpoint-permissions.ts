@@ -13,7 +13,7 @@ import { parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
 import { PERMISSION_LEVELS } from "../../common/serving-vocabulary";
 
-const grantSchema = z
+export const grantSchema = z
   .strictObject({
     userName: z.string().min(1).optional(),
     groupName: z.string().min(1).optional(),
@@ -26,12 +26,22 @@ const grantSchema = z
   });
 export type Grant = z.infer<typeof grantSchema>;
 
+/**
+ * Why an empty id cannot be granted on: permissions are addressed by endpoint id, and Databricks' pay-per-token
+ * endpoints have no id on some workspaces (facts: serving-api-2026), so `PayPerTokenGateway.endpointId` is "" there.
+ */
+export const NO_ENDPOINT_ID =
+  "is empty: the endpoint has no id. Permissions are set by endpoint id, and Databricks' pay-per-token endpoints have " +
+  "no id on some workspaces, so their permissions cannot be read or set through the API there (the workspace's own " +
+  "defaults apply). Remove this EndpointPermissions, or point it at an endpoint you create (ServingEndpoint or " +
+  "ProvisionedThroughputEndpoint `endpointId`)";
+
 export const endpointPermissionsInputs = z.strictObject({
   /**
    * The endpoint's id (not its name): permissions belong to one endpoint object, so pass the endpoint resource's
    * `endpointId` output and a replaced endpoint's new id flows in.
    */
-  endpointId: replaces(z.string().min(1), "permissions belong to one endpoint object: a new endpoint gets a new ACL"),
+  endpointId: replaces(z.string().min(1, NO_ENDPOINT_ID), "permissions belong to one endpoint object: a new endpoint gets a new ACL"),
   /** The direct grants, exactly (inherited grants such as the admins group's are not listed and not touched). */
   accessControl: updates(z.array(grantSchema), "one PUT replaces the direct grants"),
   connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),

@@ -13,15 +13,9 @@ import { deleteModelTag, modelTags, setModelTags, type RegistryTag } from "../uc
 import { ArgsOf, MODULE } from "../engine/types";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
-import { ModelVersionInfo, aliasPath, modelFullName, versionNumber } from "../uc/names";
+import { ModelVersionInfo, aliasMarkerKey, aliasName, aliasPath, modelFullName, versionNumber } from "../uc/names";
 import { versionFailures } from "../uc/versions";
 
-/** Alias names as Unity Catalog accepts them; `latest` and `v<N>` are reserved (they already mean a version). */
-const aliasName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,254}$/, "must be letters, digits, '_' or '-', not starting with a digit (e.g. \"champion\")")
-  .refine((a) => a.toLowerCase() !== "latest" && !/^v\d+$/i.test(a), "is reserved (`latest` and `v<N>` already name versions): choose another alias, e.g. \"champion\"")
-  .transform((a) => a.toLowerCase());
 
 export const modelAliasInputs = z
   .object({
@@ -73,7 +67,7 @@ const spec: KindSpec = { inputs: modelAliasInputs, outputs: { entityVersion: sta
  * Aliases have no tags of their own, so an alias's owner marker is a registry tag on its model, one per alias.
  * It is set before the alias itself, so an interrupted create always finds its marker.
  */
-const markerKey = (alias: string) => `pulumi-alias-owner.${alias}`;
+const markerKey = aliasMarkerKey;
 
 function aliasOwnership(tags: RegistryTag[] | undefined, alias: string, mine: string | undefined) {
   const marker = (tags ?? []).find((t) => t.key === markerKey(alias))?.value;
@@ -81,6 +75,12 @@ function aliasOwnership(tags: RegistryTag[] | undefined, alias: string, mine: st
 }
 
 const describeAlias = (model: string, alias: string) => `alias @${alias} of ${model}`;
+
+/** What to do instead of adopting: a RegisteredModel that declares the alias in its `aliases` is its one place. */
+const otherWay = (ownership: { state: string; owner?: string }) =>
+  ownership.state === "foreign" && ownership.owner?.includes("/RegisteredModel/")
+    ? "remove it from that RegisteredModel's `aliases` (each alias is declared in one place), or choose another alias name"
+    : "choose another alias name";
 
 /** The version an alias points to now, or undefined when it is not set. */
 async function currentTarget(client: Awaited<ReturnType<typeof clientFor>>, model: string, alias: string): Promise<number | undefined> {
@@ -105,7 +105,7 @@ export const kind: ResourceKind<ModelAliasInputs, ModelAliasOutputs> = {
       if (existing !== undefined) {
         const ownership = aliasOwnership(await modelTags(client, value.model).catch(() => undefined), value.alias, value.managedBy);
         try {
-          mayAdopt(describeAlias(value.model, value.alias), ownership as Exclude<typeof ownership, never>, value.adopt, "choose another alias name");
+          mayAdopt(describeAlias(value.model, value.alias), ownership, value.adopt, otherWay(ownership));
         } catch (err) {
           failures.push({ property: "alias", reason: (err as Error).message });
         }
@@ -120,7 +120,7 @@ export const kind: ResourceKind<ModelAliasInputs, ModelAliasOutputs> = {
     const what = describeAlias(inputs.model, inputs.alias);
     if ((await currentTarget(client, inputs.model, inputs.alias)) !== undefined) {
       const ownership = aliasOwnership(await modelTags(client, inputs.model), inputs.alias, inputs.managedBy);
-      mayAdopt(what, ownership, inputs.adopt, "choose another alias name");
+      mayAdopt(what, ownership, inputs.adopt, otherWay(ownership));
       if (ownership.state !== "ours") progress(`${what} already exists: adopting it (adopt: true)`);
     }
     if (inputs.managedBy) await setModelTags(client, inputs.model, [{ key: markerKey(inputs.alias), value: inputs.managedBy }]);

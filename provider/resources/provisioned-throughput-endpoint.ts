@@ -5,7 +5,7 @@ import { PartialFailure, type ResourceKind } from "../engine/kind";
 import { compact } from "../engine/reconcile";
 import { localOnly, replaces, updates } from "../engine/fields";
 import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
-import { declaredOf, type KindSpec } from "../engine/plan";
+import { declaredOf, plan, type KindSpec } from "../engine/plan";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
 import { CheckFailure, parseInputs } from "../engine/validate";
@@ -48,13 +48,15 @@ export const throughputSchema = z
   });
 export type ThroughputInput = z.infer<typeof throughputSchema>;
 
-const ptEntitySchema = z.strictObject({
+export const ptEntitySchema = z.strictObject({
   entityName: ucModelNameSchema,
   entityVersion: entityVersionSchema,
   name: servedEntityNameSchema.optional(),
   throughput: throughputSchema,
   /** Scale to zero when idle (token bands only). */
   scaleToZero: z.boolean().optional(),
+  /** Burst beyond the provisioned model units (model units only; write-only, see `burstScaling` below). */
+  burstScaling: z.boolean().optional(),
 });
 
 export const ptEndpointInputs = z
@@ -67,6 +69,11 @@ export const ptEndpointInputs = z
     ),
     throughput: updates(throughputSchema.optional(), "PUT config"),
     scaleToZero: updates(z.boolean().optional(), "PUT config"),
+    /**
+     * Whether a model-unit endpoint may scale beyond its units in bursts (the service's default: on). Write-only: the
+     * service never returns it, so it is sent with every config and never compared on refresh.
+     */
+    burstScaling: updates(z.boolean().optional(), "PUT config (write-only: sent, never read back)"),
     /** Several served models with traffic between them (instead of `entity`). */
     servedEntities: updates(z.array(ptEntitySchema).min(1).max(MAX_SERVED_ENTITIES).optional(), "PUT config"),
     traffic: updates(z.array(trafficRouteSchema).optional(), "PUT config"),
@@ -88,7 +95,7 @@ export const ptEndpointInputs = z
     }
     if (v.entity !== undefined && v.throughput === undefined) ctx.addIssue({ code: "custom", path: ["throughput"], message: "is required with entity: { min, max } tokens per second or { modelUnits }" });
     if (v.servedEntities !== undefined) {
-      for (const k of ["throughput", "scaleToZero"] as const) {
+      for (const k of ["throughput", "scaleToZero", "burstScaling"] as const) {
         if (v[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: "goes inside each servedEntities[i] when servedEntities is used" });
       }
     }
@@ -99,6 +106,7 @@ export type PtEndpointOutputs = PtEndpointInputs & EndpointServerFields;
 
 interface PtEntity extends PtEntityToCheck {
   name: string;
+  burstScaling?: boolean;
 }
 
 /** The served entities of either form, with the paths the user wrote them at. */
@@ -112,6 +120,7 @@ export function ptEntities(v: PtEndpointInputs): PtEntity[] {
       entityVersion: v.entity.version,
       throughput: v.throughput ?? {},
       scaleToZero: v.scaleToZero,
+      burstScaling: v.burstScaling,
     }];
   }
   return (v.servedEntities ?? []).map((e, i) => ({
@@ -122,6 +131,7 @@ export function ptEntities(v: PtEndpointInputs): PtEntity[] {
     entityVersion: e.entityVersion,
     throughput: e.throughput,
     scaleToZero: e.scaleToZero,
+    burstScaling: e.burstScaling,
   }));
 }
 
@@ -136,6 +146,7 @@ function entityToWire(e: PtEntity): WireServedEntity {
     max_provisioned_throughput: e.throughput.max,
     provisioned_model_units: e.throughput.modelUnits,
     scale_to_zero_enabled: e.scaleToZero,
+    burst_scaling_enabled: e.burstScaling,
   });
 }
 
@@ -156,7 +167,7 @@ export function desiredOf(inputs: PtEndpointInputs): DesiredEndpoint {
   };
 }
 
-const entityKey = (e: PtEntity) => JSON.stringify([e.entityName, e.entityVersion, e.throughput, e.scaleToZero]);
+const entityKey = (e: PtEntity) => JSON.stringify([e.entityName, e.entityVersion, e.throughput, e.scaleToZero, e.burstScaling]);
 
 /**
  * Checks against the server (only reached when every value is known: parseInputs withholds the value otherwise), of
@@ -189,6 +200,9 @@ async function serverChecks(inputs: PtEndpointInputs, olds: PtEndpointInputs | u
     const sizing = await cache.get(key)!;
     failures.push(...sizingFailures(e, sizing));
     if (e.scaleToZero && usesUnits(e)) failures.push({ property: `${e.entityPath}.scaleToZero`, reason: `model-unit endpoints (the /pt API) cannot scale to zero` });
+    if (e.burstScaling !== undefined && !usesUnits(e)) {
+      failures.push({ property: inputs.entity ? "burstScaling" : `${e.entityPath}.burstScaling`, reason: "applies only to model-unit endpoints (throughput.modelUnits); token bands scale between min and max instead" });
+    }
   }
   return failures;
 }
@@ -238,10 +252,15 @@ function inputsFromRemote(declared: PtEndpointInputs | undefined, ep: WireEndpoi
       entity: compact({ name: e.entity_name as string, version: e.entity_version as string, servedEntityName: declared.entity.servedEntityName !== undefined ? e.name : undefined }),
       throughput: throughputOf(e),
       scaleToZero: declared.scaleToZero !== undefined ? e.scale_to_zero_enabled ?? false : undefined,
+      // Write-only: never returned, so the declared value stands.
+      burstScaling: declared.burstScaling,
     });
   }
+  const declaredBurst = new Map((declared?.servedEntities ?? []).map((e) => [e.name ?? defaultEntityName(e), e.burstScaling]));
   const entities = normalizeEntities(
-    remote.map((e) => compact({ name: e.name, entityName: e.entity_name as string, entityVersion: e.entity_version as string, throughput: throughputOf(e), scaleToZero: e.scale_to_zero_enabled || undefined })),
+    remote.map((e) =>
+      compact({ name: e.name, entityName: e.entity_name as string, entityVersion: e.entity_version as string, throughput: throughputOf(e), scaleToZero: e.scale_to_zero_enabled || undefined, burstScaling: declaredBurst.get(e.name as string) }),
+    ),
   );
   const traffic = trafficFromWire(ep.config?.traffic_config);
   return compact({ ...base, entity: undefined, throughput: undefined, scaleToZero: undefined, servedEntities: entities, traffic: traffic ? normalizeTraffic(traffic, entities.map((e) => e.name)) : undefined });
@@ -292,8 +311,11 @@ export const kind: ResourceKind<PtEndpointInputs, PtEndpointOutputs> = {
     const current = await getEndpoint(client, id);
     if (!current) throw new Error(`provisioned throughput endpoint ${id} no longer exists: run \`pulumi refresh\` to forget it, then \`pulumi up\` to create it again`);
     assertOwnedForUpdate(current, olds, news);
+    // Burst scaling is write-only: a changed declaration of it is sent even though the server's copy cannot show it.
+    const changed = plan(spec, declaredOf(spec, olds), declaredOf(spec, news)).changed;
+    const forceConfig = changed.includes("burstScaling") || (changed.includes("servedEntities") && JSON.stringify(olds.servedEntities?.map((e) => e.burstScaling)) !== JSON.stringify(news.servedEntities?.map((e) => e.burstScaling)));
     try {
-      const ep = await converge(client, desiredOf(news), current, { timeoutMs: timeoutMs(news), progress, forceConfig: false });
+      const ep = await converge(client, desiredOf(news), current, { timeoutMs: timeoutMs(news), progress, forceConfig });
       return { outs: toOutputs(news, ep) };
     } catch (err) {
       if (err instanceof DeploymentFailed) throw new PartialFailure(`${err.message} (the previous config is still serving)`, id, olds as unknown as Record<string, unknown>);

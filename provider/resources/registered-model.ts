@@ -12,7 +12,10 @@ import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
-import { modelTags, ownerTags, ownershipOfTags, REGISTRY, setModelTags } from "../uc/registry";
+import { deleteModelTag, modelTags, ownerTags, ownershipOfTags, REGISTRY, setModelTags, type RegistryTag } from "../uc/registry";
+import { ALIAS_PATTERN, ALIAS_RULE, aliasMarkerKey, aliasPath, isReservedAlias, RESERVED_ALIAS_RULE, versionNumber } from "../uc/names";
+import { versionFailures } from "../uc/versions";
+import type { CheckFailure } from "../engine/validate";
 import { progress } from "../serving/remote";
 
 /** Unity Catalog identifiers: letters, digits and underscores (hyphens need quoting in SQL, so we refuse them). UC
@@ -31,6 +34,16 @@ export const registeredModelInputs = z
     comment: updates(z.string().max(4096).optional(), "PATCH comment"),
     owner: updates(z.string().min(1).optional(), "PATCH owner"),
     storageLocation: replaces(z.string().min(1).optional(), "fixed when the model is created"),
+    /**
+     * Aliases this resource sets, alias → version (e.g. `{ champion: 3 }`), read back with `include_aliases`. They
+     * point at versions that exist before this update (for a version a ModelVersion registers in the same program,
+     * use ModelAlias). Each alias is managed in one place: one a ModelAlias manages is refused here, and the reverse.
+     * Aliases of the model that were never declared here are left alone.
+     */
+    aliases: updates(
+      z.record(z.string().regex(ALIAS_PATTERN, ALIAS_RULE).refine((a) => !isReservedAlias(a), RESERVED_ALIAS_RULE), versionNumber).optional(),
+      "PUT / DELETE each alias that changed",
+    ),
     /** Take over a model of this name that another stack (or no one) owns (`pulumi import` cannot adopt dynamic resources). */
     adopt: adoptInput,
     managedBy: managedByInput,
@@ -61,6 +74,8 @@ interface RegisteredModelInfo {
   metastore_id?: string;
   created_at?: number;
   updated_at?: number;
+  /** With `include_aliases=true`. */
+  aliases?: { alias_name?: string; version_num?: number }[];
 }
 
 const MODELS = "/api/2.1/unity-catalog/models";
@@ -118,6 +133,16 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
         }
       }
     }
+    if (value && failures.length === 0) {
+      const aliases = normalizeAliases(value.aliases);
+      if (aliases.failures.length) failures.push(...aliases.failures);
+      else {
+        // Only when declared: an undefined member would not serialize back to the engine.
+        if (aliases.value !== undefined) (inputs as RegisteredModelInputs).aliases = aliases.value;
+        const previous = olds && Object.keys(olds).length > 0 ? (olds as RegisteredModelInputs).aliases : undefined;
+        failures.push(...(await aliasFailures({ ...value, aliases: aliases.value }, previous)));
+      }
+    }
     return { inputs, failures };
   },
 
@@ -142,6 +167,7 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
     let info = await client.get<RegisteredModelInfo>(modelPath(fullName));
     const clearMarker = inputs.managedBy !== undefined && info.comment === pendingMarker(inputs.managedBy);
     info = await patchIfNeeded(client, { ...inputs, comment: inputs.comment ?? (clearMarker ? "" : undefined) }, info);
+    await applyAliases(client, fullName, inputs.aliases, undefined, inputs.managedBy);
     return { id: info.full_name, outs: toOutputs(inputs, info) };
   },
 
@@ -154,7 +180,7 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
     const client = await clientFor(props.connection);
     let info: RegisteredModelInfo;
     try {
-      info = await client.get<RegisteredModelInfo>(modelPath(id));
+      info = await client.get<RegisteredModelInfo>(modelPath(id), { include_aliases: true });
     } catch (err) {
       if (err instanceof DatabricksApiError && err.isNotFound) return undefined;
       throw err;
@@ -167,6 +193,8 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
       comment: info.comment === "" && declared.comment === undefined ? undefined : info.comment,
       owner: info.owner,
       storageLocation: info.storage_location,
+      // Only the aliases declared here: others (a ModelAlias's, or set by hand) are not this resource's.
+      aliases: declared.aliases ? declaredAliases(info, Object.keys(declared.aliases)) : undefined,
     });
     // Same shape as check's inputs (with fullName), so a later diff does not list fullName as a change.
     return { id: info.full_name, props: toOutputs(inputs, info), inputs: { ...inputs, fullName: info.full_name } as RegisteredModelInputs };
@@ -184,6 +212,7 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
     // A comment removed from the declaration is cleared, not left behind.
     const target = news.comment === undefined && olds.comment !== undefined ? { ...news, comment: "" } : news;
     const info = await patchIfNeeded(client, target, current);
+    await applyAliases(client, id, news.aliases, olds.aliases, news.managedBy);
     return { outs: toOutputs(news, info) };
   },
 
@@ -231,6 +260,101 @@ async function patchIfNeeded(client: ApiClient, inputs: RegisteredModelInputs, i
   });
   if (Object.keys(body).length === 0) return info;
   return client.patch<RegisteredModelInfo>(modelPath(info.full_name), body);
+}
+
+// ---- aliases declared on the model ----
+
+type Aliases = Record<string, number>;
+
+/** Aliases keyed in lower case (Unity Catalog's canonical form) and sorted; two spellings of one alias are refused. */
+function normalizeAliases(aliases: Aliases | undefined): { value?: Aliases; failures: CheckFailure[] } {
+  if (aliases === undefined) return { failures: [] };
+  const out: Aliases = {};
+  const failures: CheckFailure[] = [];
+  for (const [k, v] of Object.entries(aliases)) {
+    const key = k.toLowerCase();
+    if (key in out) failures.push({ property: `aliases.${k}`, reason: `names the same alias as another key (aliases are case-insensitive): keep one` });
+    out[key] = v;
+  }
+  return { value: Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1))), failures };
+}
+
+function declaredAliases(info: RegisteredModelInfo, names: string[]): Aliases {
+  const server = new Map((info.aliases ?? []).map((a) => [a.alias_name, a.version_num]));
+  return Object.fromEntries(names.filter((n) => server.get(n) !== undefined).map((n) => [n, Number(server.get(n))]));
+}
+
+const ONE_PLACE = (owner: string) =>
+  `is managed by ${owner}: declare each alias in one place, either in RegisteredModel.aliases or in a ModelAlias, not both ` +
+  "(remove it from one of them; to move it here, delete that ModelAlias first)";
+
+/**
+ * At preview, for aliases that are new or move: the model and the version must exist (aliases here point at versions
+ * registered before this update), the version must be READY, and no other resource (a ModelAlias) may manage the alias.
+ */
+async function aliasFailures(inputs: RegisteredModelInputs, previous: Aliases | undefined): Promise<CheckFailure[]> {
+  const fresh = Object.entries(inputs.aliases ?? {}).filter(([k, v]) => previous?.[k] !== v);
+  if (fresh.length === 0) return [];
+  const client = await clientFor(inputs.connection);
+  const fullName = fullNameOf(inputs);
+  let exists: boolean;
+  try {
+    await client.get(modelPath(fullName));
+    exists = true;
+  } catch (err) {
+    if (!(err instanceof DatabricksApiError && err.isNotFound)) return []; // cannot read it (permissions): the up will tell
+    exists = false;
+  }
+  if (!exists) {
+    return [{
+      property: `aliases.${fresh[0][0]}`,
+      reason:
+        `${fullName} does not exist yet (this update creates it), so it has no version ${fresh[0][1]} to point to: aliases declared on ` +
+        "RegisteredModel point at versions that exist before the update. For a version a ModelVersion registers in this program, declare a ModelAlias instead (it runs after the version)",
+    }];
+  }
+  // Owner markers are registry tags; unreadable ones only leave the one-place rule to the up.
+  const tags = (await modelTags(client, fullName).catch(() => undefined)) ?? [];
+  const failures: CheckFailure[] = [];
+  for (const [alias, version] of fresh) {
+    const owner = markerOwner(tags, alias);
+    if (owner !== undefined && owner !== inputs.managedBy) failures.push({ property: `aliases.${alias}`, reason: `alias @${alias} of ${fullName} ${ONE_PLACE(owner)}` });
+    failures.push(
+      ...(await versionFailures(client, fullName, version, `aliases.${alias}`, `alias @${alias}`, "Aliases on RegisteredModel point at existing versions; for a version registered in this program use a ModelAlias.")),
+    );
+  }
+  return failures;
+}
+
+const markerOwner = (tags: RegistryTag[], alias: string) => tags.find((t) => t.key === aliasMarkerKey(alias))?.value || undefined;
+
+/**
+ * Makes the declared aliases so: each alias gets this resource's owner marker (the one ModelAlias reads, so the two
+ * never fight over an alias) and is PUT when it points elsewhere; aliases declared before and now removed are deleted
+ * with their marker. Aliases never declared here are not touched.
+ */
+async function applyAliases(client: ApiClient, fullName: string, want: Aliases | undefined, had: Aliases | undefined, managedBy: string | undefined): Promise<void> {
+  const removed = Object.keys(had ?? {}).filter((k) => !(k in (want ?? {})));
+  if (Object.keys(want ?? {}).length === 0 && removed.length === 0) return;
+  const info = await client.get<RegisteredModelInfo>(modelPath(fullName), { include_aliases: true });
+  const current = declaredAliases(info, [...Object.keys(want ?? {}), ...removed]);
+  const tags = (await modelTags(client, fullName)) ?? [];
+  for (const alias of removed) {
+    const owner = markerOwner(tags, alias);
+    if (owner !== undefined && owner !== managedBy) continue; // another resource took it over since: theirs now
+    if (current[alias] !== undefined) {
+      await client.delete(aliasPath(fullName, alias)).catch((err: unknown) => {
+        if (!(err instanceof DatabricksApiError && err.isNotFound)) throw err;
+      });
+    }
+    if (owner !== undefined) await deleteModelTag(client, fullName, aliasMarkerKey(alias));
+  }
+  for (const [alias, version] of Object.entries(want ?? {})) {
+    const owner = markerOwner(tags, alias);
+    if (owner !== undefined && owner !== managedBy) throw new Error(`aliases.${alias}: alias @${alias} of ${fullName} ${ONE_PLACE(owner)}`);
+    if (managedBy && owner !== managedBy) await setModelTags(client, fullName, [{ key: aliasMarkerKey(alias), value: managedBy }]);
+    if (current[alias] !== version) await client.put(aliasPath(fullName, alias), { version_num: version });
+  }
 }
 
 const provider = makeProvider("RegisteredModel");

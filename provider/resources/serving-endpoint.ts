@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clientFor, connectionSchema } from "../engine/connection";
-import { changes, localOnly, replaces, updates } from "../engine/fields";
+import { changes, localOnly, replaces, stableUnless, updates } from "../engine/fields";
 import { PartialFailure, type ResourceKind } from "../engine/kind";
 import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
 import { declaredOf, plan, type KindSpec } from "../engine/plan";
@@ -13,7 +13,7 @@ import { makeProvider } from "../shim";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { sizingFailures, sizingOf } from "../serving/optimization";
 import { adoptionFailure, assertOwnedForUpdate, converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
-import { defaultEntityName, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
+import { defaultEntityName, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTelemetry, normalizeTraffic } from "../serving/normalize";
 import { endpointRules, MAX_SERVED_ENTITIES } from "../serving/rules";
 import {
   aiGatewaySchema,
@@ -23,9 +23,11 @@ import {
   namingInputs,
   servedEntitySchema,
   tagsSchema,
+  telemetrySchema,
   trafficRouteSchema,
   waitTimeoutSchema,
   type ServedEntityInput,
+  type TelemetryInput,
 } from "../serving/schemas";
 import { entitiesFromRemote, progress } from "../serving/remote";
 import { comparableEntity, isSecretPath, mergeSecrets, withoutSecrets, type SecretValues } from "../serving/secrets";
@@ -40,9 +42,13 @@ import {
   emailNotificationsToWire,
   servedEntityToWire,
   tagsFromWire,
+  telemetryFromWire,
+  telemetryToWire,
   trafficFromWire,
   trafficToWire,
   type WireEndpoint,
+  type WireEndpointWithTelemetry,
+  type WireTelemetry,
 } from "../serving/wire";
 import { versionFailures } from "../uc/versions";
 
@@ -76,6 +82,11 @@ export const servingEndpointInputs = z.strictObject({
   /** Cannot be changed in place (facts §1): changing it replaces the endpoint. */
   routeOptimized: replaces(z.boolean().optional(), "fixed at creation"),
   emailNotifications: updates(emailNotificationsSchema.optional(), "PATCH notifications"),
+  /**
+   * Logs, metrics, traces and payloads exported to Unity Catalog tables. Changed in place; the service refuses the
+   * change while a config update is in progress, so the provider waits for NOT_UPDATING first.
+   */
+  telemetry: updates(telemetrySchema.optional(), "PATCH telemetry-config (after any config update has finished)"),
   /** Take over an existing endpoint of this name that another stack, or no one, owns (`pulumi import` cannot adopt dynamic resources). */
   adopt: adoptInput,
   waitTimeoutSeconds: localOnly(waitTimeoutSchema.optional(), "how long the provider waits for READY"),
@@ -85,7 +96,18 @@ export const servingEndpointInputs = z.strictObject({
 });
 export type ServingEndpointInputs = z.infer<typeof servingEndpointInputs>;
 
-export type ServingEndpointOutputs = ServingEndpointInputs & EndpointServerFields;
+/** Telemetry facts the service reports (the profile it made from `telemetry.tableNames`, the inference table's name). */
+interface TelemetryFacts {
+  telemetryProfileId?: string;
+  telemetryInferenceTable?: string;
+}
+
+export type ServingEndpointOutputs = ServingEndpointInputs & EndpointServerFields & TelemetryFacts;
+
+function telemetryFacts(ep: WireEndpoint): TelemetryFacts {
+  const t = telemetryFromWire((ep as WireEndpointWithTelemetry).telemetry_config);
+  return compact({ telemetryProfileId: t?.profileId, telemetryInferenceTable: t?.inferenceTableName });
+}
 
 /** Entities with their secret values put back (for the wire, for validation and for comparing). */
 const wholeEntities = (inputs: { servedEntities: ServedEntityInput[]; secrets?: SecretValues }) => mergeSecrets(inputs.servedEntities, inputs.secrets);
@@ -113,7 +135,7 @@ function withServerDefaults(e: ServedEntityInput): ServedEntityInput {
 
 const spec: KindSpec = {
   inputs: servingEndpointInputs,
-  outputs: endpointOutputRules("servedEntities"),
+  outputs: { ...endpointOutputRules("servedEntities"), telemetryProfileId: stableUnless("telemetry"), telemetryInferenceTable: stableUnless("telemetry") },
   comparable,
   // Names are stable (see serving/naming.ts), so a replacement under the same name must delete first.
   deleteBeforeReplace: (old, news) => old.name === news.name,
@@ -121,7 +143,7 @@ const spec: KindSpec = {
 
 /** The declaration as outputs keep it (update/read/delete receive only outputs). */
 function toOutputs(inputs: ServingEndpointInputs, ep: WireEndpoint): ServingEndpointOutputs {
-  return compact({ ...inputs, ...serverFields(ep) });
+  return compact({ ...inputs, ...serverFields(ep), ...telemetryFacts(ep) });
 }
 
 export function desiredOf(inputs: ServingEndpointInputs): DesiredEndpoint {
@@ -139,6 +161,8 @@ export function desiredOf(inputs: ServingEndpointInputs): DesiredEndpoint {
     budgetPolicyId: inputs.budgetPolicyId,
     routeOptimized: inputs.routeOptimized,
     emailNotifications: inputs.emailNotifications ? emailNotificationsToWire(inputs.emailNotifications) : undefined,
+    telemetry: inputs.telemetry ? telemetryToWire(inputs.telemetry) : undefined,
+    manageTelemetry: true,
   };
 }
 
@@ -176,6 +200,7 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
       traffic: normalizeTraffic(split.traffic, entities.map((e) => e.name)),
       aiGateway: normalizeAiGateway(split.aiGateway),
       tags: normalizeTags(split.tags),
+      telemetry: normalizeTelemetry(split.telemetry),
       secrets: split.secrets && Object.keys(split.secrets).length > 0 ? split.secrets : undefined,
       routeOptimized: split.routeOptimized || undefined,
     });
@@ -199,7 +224,7 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
 
   async locate(inputs) {
     const ep = await getEndpoint(await clientFor(inputs.connection), inputs.name as string);
-    return ep ? serverFields(ep) : undefined;
+    return ep ? { ...serverFields(ep), ...telemetryFacts(ep) } : undefined;
   },
 
   async read(id, props) {
@@ -220,7 +245,8 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
     if (!current) throw new Error(`serving endpoint ${id} no longer exists: run \`pulumi refresh\` to forget it, then \`pulumi up\` to create it again`);
     assertOwnedForUpdate(current, olds, news);
     try {
-      const ep = await converge(client, desired, current, { timeoutMs: timeoutMs(news), progress, forceConfig });
+      // Table names are write-only: a changed telemetry declaration is sent even when the server's copy looks equal.
+      const ep = await converge(client, desired, current, { timeoutMs: timeoutMs(news), progress, forceConfig, forceTelemetry: changed.includes("telemetry") });
       return { outs: toOutputs(news, ep) };
     } catch (err) {
       if (err instanceof DeploymentFailed) {
@@ -305,7 +331,27 @@ export function inputsFromRemote(declared: ServingEndpointInputs | undefined, ep
     budgetPolicyId: ep.budget_policy_id,
     routeOptimized: ep.route_optimized || undefined,
     emailNotifications: emailNotificationsFromWire(ep.email_notifications),
+    telemetry: telemetryFromRemote(declared?.telemetry, (ep as WireEndpointWithTelemetry).telemetry_config),
   }) as ServingEndpointInputs;
+}
+
+/**
+ * Telemetry as the server holds it, in declaration terms: the signals (none listed means all), the sampling, the
+ * profile when the declaration names one; the declared table names stay (write-only: the server shows the profile
+ * it made from them instead).
+ */
+function telemetryFromRemote(declared: TelemetryInput | undefined, w: WireTelemetry | undefined): TelemetryInput | undefined {
+  const r = telemetryFromWire(w);
+  if (!r) return undefined;
+  const all = ["INFERENCE_TABLE", "LOGS", "METRICS", "TRACES"] as const;
+  return normalizeTelemetry(
+    compact({
+      enabledFeatures: r.enabledFeatures ?? (declared?.enabledFeatures !== undefined ? [...all] : undefined),
+      inferenceTable: r.samplingFraction !== undefined ? { samplingFraction: r.samplingFraction } : undefined,
+      tableNames: declared?.tableNames,
+      profileId: declared?.tableNames !== undefined ? undefined : r.profileId,
+    }) as TelemetryInput,
+  );
 }
 
 const provider = makeProvider("ServingEndpoint");

@@ -12,8 +12,12 @@ import { DeploymentFailed, ENDPOINTS, endpointPath, waitForEndpoint, waitForUpda
 import { leftInPlace, mayAdopt } from "../engine/ownership";
 import {
   aiGatewayFromWire,
+  comparableTelemetry,
   endpointOwnership,
   tagsToWire,
+  WRITE_ONLY_ENTITY_FIELDS,
+  type WireEndpointWithTelemetry,
+  type WireTelemetry,
   type WireAiGateway,
   type WireAutoCapture,
   type WireEmailNotifications,
@@ -42,6 +46,12 @@ export interface DesiredEndpoint {
   budgetPolicyId?: string;
   routeOptimized?: boolean;
   emailNotifications?: WireEmailNotifications;
+  /**
+   * Telemetry export (`PATCH …/telemetry-config`), for kinds that manage it (`manageTelemetry`); undefined then means
+   * "none": a config found on the server is removed.
+   */
+  telemetry?: WireTelemetry;
+  manageTelemetry?: boolean;
 }
 
 export interface OpOptions {
@@ -56,8 +66,10 @@ const isConflict = (err: unknown, codes: string[]) => err instanceof DatabricksA
 
 function configBody(d: DesiredEndpoint): Record<string, unknown> {
   if (d.route === "pt") {
-    // The /pt API takes only entity, version, name and model units per entity (SDK `PtServedModel`).
-    const entities = d.servedEntities.map((e) => compact({ entity_name: e.entity_name, entity_version: e.entity_version, name: e.name, provisioned_model_units: e.provisioned_model_units }));
+    // The /pt API takes only entity, version, name, model units and burst scaling per entity (SDK `PtServedModel`).
+    const entities = d.servedEntities.map((e) =>
+      compact({ entity_name: e.entity_name, entity_version: e.entity_version, name: e.name, provisioned_model_units: e.provisioned_model_units, burst_scaling_enabled: e.burst_scaling_enabled }),
+    );
     return compact({ served_entities: entities, traffic_config: d.traffic });
   }
   return compact({ served_entities: d.servedEntities, traffic_config: d.traffic, auto_capture_config: d.autoCapture });
@@ -74,6 +86,8 @@ function createBody(d: DesiredEndpoint): Record<string, unknown> {
     budget_policy_id: d.budgetPolicyId,
     route_optimized: d.route === "pt" ? undefined : d.routeOptimized,
     email_notifications: d.emailNotifications,
+    // The /pt create has no telemetry_config (SDK `CreatePtEndpointRequest`).
+    telemetry_config: d.route === "pt" ? undefined : d.telemetry,
   });
 }
 
@@ -98,6 +112,8 @@ export function configDiffers(d: DesiredEndpoint, active: serving.EndpointCoreCo
     if (!have) return true;
     for (const [k, v] of Object.entries(want)) {
       if (d.route === "pt" && !["entity_name", "entity_version", "name", "provisioned_model_units"].includes(k)) continue;
+      // Never returned by the server: a change is sent because the declaration changed (forceConfig), not found here.
+      if ((WRITE_ONLY_ENTITY_FIELDS as readonly string[]).includes(k)) continue;
       if (!jsonEqual(withoutPlaintext(v), withoutPlaintext(have[k]))) return true;
     }
   }
@@ -182,7 +198,7 @@ export async function adoptionFailure(client: ApiClient, name: string, managedBy
  * then wait), AI gateway, tags, notifications. `forceConfig` sends the config even when the server's copy looks
  * equal (a write-only secret changed).
  */
-export async function converge(client: ApiClient, d: DesiredEndpoint, current: WireEndpoint, opts: OpOptions & { forceConfig: boolean }): Promise<WireEndpoint> {
+export async function converge(client: ApiClient, d: DesiredEndpoint, current: WireEndpoint, opts: OpOptions & { forceConfig: boolean; forceTelemetry?: boolean }): Promise<WireEndpoint> {
   let ep = current;
   if (ep.state?.config_update === "IN_PROGRESS") ep = await waitForUpdateToEnd(client, d.name, opts);
   // A create whose deployment failed leaves a config that never became ready: send it again.
@@ -199,7 +215,26 @@ export async function converge(client: ApiClient, d: DesiredEndpoint, current: W
       await client.patch(`${endpointPath(d.name)}/notifications`, { email_notifications: d.emailNotifications ?? { on_update_failure: [], on_update_success: [] } });
     }
   }
+  if (d.manageTelemetry) await syncTelemetry(client, d, ep, opts, opts.forceTelemetry ?? false);
   return client.get<WireEndpoint>(endpointPath(d.name));
+}
+
+/**
+ * PATCHes the telemetry config when it differs from the server's (or `force`: table names are write-only, so a new
+ * declaration of them is sent whatever the server shows). The service refuses the PATCH while a config update is in
+ * progress, so like Databricks' bundles we wait for NOT_UPDATING first (and again on a 409 from a racing update).
+ */
+export async function syncTelemetry(client: ApiClient, d: DesiredEndpoint, ep: WireEndpoint, opts: OpOptions, force: boolean): Promise<void> {
+  const have = (ep as WireEndpointWithTelemetry).telemetry_config;
+  const withProfile = d.telemetry?.telemetry_profile_id !== undefined;
+  if (!force && jsonEqual(comparableTelemetry(have, withProfile), comparableTelemetry(d.telemetry, withProfile))) return;
+  if (d.telemetry === undefined && have === undefined) return;
+  if (ep.state?.config_update === "IN_PROGRESS") {
+    opts.progress?.(`serving endpoint ${d.name}: waiting for the config update to finish before changing telemetry (the service refuses it mid-update)`);
+    await waitForUpdateToEnd(client, d.name, opts);
+  }
+  // No telemetry_config in the body removes the endpoint's telemetry (SDK `PatchTelemetryConfigRequest`).
+  await afterConflicts(client, d.name, opts, () => client.patch(`${endpointPath(d.name)}/telemetry-config`, compact({ telemetry_config: d.telemetry })));
 }
 
 /** PUTs the AI gateway when its canonical form differs from the server's (that PUT replaces the whole gateway). */

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { compact } from "../engine/reconcile";
-import type { AiGatewayInput, RateLimitInput, TrafficRouteInput } from "./schemas";
+import type { AiGatewayInput, RateLimitInput, TelemetryInput, TrafficRouteInput } from "./schemas";
 
 export type NamedEntity<E> = E & { name: string };
 
@@ -68,6 +68,12 @@ export function normalizeAiGateway(g: AiGatewayInput | undefined): AiGatewayInpu
     fallback: g.fallback ? true : undefined,
   });
   return Object.keys(out).length ? out : undefined;
+}
+
+/** Telemetry in canonical form: the signals sorted (their order means nothing). */
+export function normalizeTelemetry(t: TelemetryInput | undefined): TelemetryInput | undefined {
+  if (!t) return undefined;
+  return compact({ ...t, enabledFeatures: t.enabledFeatures ? [...new Set(t.enabledFeatures)].sort() : undefined });
 }
 
 export function normalizeTags(tags: Record<string, string> | undefined): Record<string, string> | undefined {

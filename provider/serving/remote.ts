@@ -54,7 +54,9 @@ export function entitiesFromRemote(
     for (const key of Object.keys(mine)) {
       if (key === "environmentVars") continue;
       const value = (theirs as Record<string, unknown>)[key];
-      if (key === "externalModel") picked[key] = withDeclaredPlaintext(mine.externalModel, value);
+      // Write-only: the server never returns it, so the declared value stands (it was sent with the entity).
+      if (key === "burstScalingEnabled") picked[key] = mine.burstScalingEnabled;
+      else if (key === "externalModel") picked[key] = withDeclaredPlaintext(mine.externalModel, value);
       else if (value !== undefined) picked[key] = value;
     }
     for (const [path, value] of Object.entries(declaredSecrets ?? {})) {

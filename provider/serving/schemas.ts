@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isUnknown } from "../engine/unknown";
-import { EXTERNAL_PROVIDERS, TASKS, WORKLOAD_SIZES, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
+import { CONCURRENCY_STEP, EXTERNAL_PROVIDERS, INSTANCE_PROFILE_ARN, TASKS, TELEMETRY_FEATURES, WORKLOAD_SIZES, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
 import { localOnly } from "../engine/fields";
 import { RESERVED_TAGS } from "../engine/ownership";
 
@@ -34,6 +34,11 @@ export const entityVersionSchema = z.string().regex(/^[0-9]+$/, "must be a versi
 
 const nonEmpty = z.string().min(1);
 const secretString = z.string().min(1);
+
+/** `instance_profile_arn` of a served entity (and of Bedrock's config): the service takes an IAM instance profile ARN. */
+export const instanceProfileArnSchema = z
+  .string()
+  .regex(INSTANCE_PROFILE_ARN, "must be an IAM instance profile ARN such as \"arn:aws:iam::123456789012:instance-profile/serving\"");
 
 /** Environment variable names as a shell would accept them; values may be secrets (compared by hash). */
 export const environmentVarsSchema = z.record(
@@ -104,10 +109,15 @@ export const amazonBedrockConfigSchema = z
     bedrockProvider: z.enum(["ai21labs", "amazon", "anthropic", "cohere"]),
     ...keyPair("awsAccessKeyId", "awsAccessKeyIdPlaintext"),
     ...keyPair("awsSecretAccessKey", "awsSecretAccessKeyPlaintext"),
-    instanceProfileArn: z.string().regex(/^arn:aws[a-z-]*:iam::/, "must be an IAM instance profile ARN").optional(),
+    instanceProfileArn: instanceProfileArnSchema.optional(),
+    /** A Unity Catalog service credential for AWS, instead of keys or an instance profile (databricks-sdk-go v0.182). */
+    ucServiceCredentialName: nonEmpty.optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.instanceProfileArn !== undefined) return;
+    if (v.instanceProfileArn !== undefined && v.ucServiceCredentialName !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["ucServiceCredentialName"], message: "set either instanceProfileArn or ucServiceCredentialName, not both" });
+    }
+    if (v.instanceProfileArn !== undefined || v.ucServiceCredentialName !== undefined) return;
     exactlyOne(v, "awsAccessKeyId", "awsAccessKeyIdPlaintext", ctx);
     exactlyOne(v, "awsSecretAccessKey", "awsSecretAccessKeyPlaintext", ctx);
   });
@@ -181,6 +191,9 @@ export type ExternalModelInput = z.infer<typeof externalModelSchema>;
 
 const positiveInt = z.number().int().min(0);
 
+/** Provisioned concurrency comes in steps of CONCURRENCY_STEP (Small = 4, Medium = 8–16, Large = 16–64). */
+const concurrency = positiveInt.refine((n) => n % CONCURRENCY_STEP === 0, `must be a multiple of ${CONCURRENCY_STEP} (e.g. 0, 4, 8, 16)`);
+
 export const servedEntitySchema = z
   .strictObject({
     /** Served entity name; defaults to `<last part of entityName>-<entityVersion>` or the external model's name. */
@@ -190,18 +203,23 @@ export const servedEntitySchema = z
     workloadSize: z.enum(WORKLOAD_SIZES).optional(),
     workloadType: z.enum(WORKLOAD_TYPES).optional(),
     scaleToZeroEnabled: z.boolean().optional(),
-    minProvisionedConcurrency: positiveInt.optional(),
-    maxProvisionedConcurrency: positiveInt.optional(),
+    minProvisionedConcurrency: concurrency.optional(),
+    maxProvisionedConcurrency: concurrency.optional(),
     minProvisionedThroughput: positiveInt.optional(),
     maxProvisionedThroughput: positiveInt.optional(),
     provisionedModelUnits: z.number().int().min(1).optional(),
+    /**
+     * Whether a model-unit entity may scale beyond its provisioned units in bursts (the service's default: on).
+     * Write-only: the service does not return it, so it is sent whenever the entity is and never compared on refresh.
+     */
+    burstScalingEnabled: z.boolean().optional(),
     environmentVars: environmentVarsSchema.optional(),
-    instanceProfileArn: z.string().regex(/^arn:aws[a-z-]*:iam::/, "must be an IAM instance profile ARN").optional(),
+    instanceProfileArn: instanceProfileArnSchema.optional(),
     externalModel: externalModelSchema.optional(),
   })
   .superRefine((v, ctx) => {
     if (v.externalModel !== undefined) {
-      for (const k of ["entityName", "entityVersion", "workloadSize", "workloadType", "scaleToZeroEnabled", "minProvisionedConcurrency", "maxProvisionedConcurrency", "minProvisionedThroughput", "maxProvisionedThroughput", "provisionedModelUnits", "instanceProfileArn"] as const) {
+      for (const k of ["entityName", "entityVersion", "workloadSize", "workloadType", "scaleToZeroEnabled", "minProvisionedConcurrency", "maxProvisionedConcurrency", "minProvisionedThroughput", "maxProvisionedThroughput", "provisionedModelUnits", "instanceProfileArn", "burstScalingEnabled"] as const) {
         if (v[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: "does not apply to an external model: remove it, or remove externalModel to serve a Unity Catalog model" });
       }
       return;
@@ -224,6 +242,10 @@ export const servedEntitySchema = z
     }
     if (v.minProvisionedConcurrency !== undefined && v.maxProvisionedConcurrency !== undefined && v.minProvisionedConcurrency > v.maxProvisionedConcurrency) {
       ctx.addIssue({ code: "custom", path: ["minProvisionedConcurrency"], message: `must be at most maxProvisionedConcurrency (${v.maxProvisionedConcurrency})` });
+    }
+    if (v.maxProvisionedConcurrency === 0) ctx.addIssue({ code: "custom", path: ["maxProvisionedConcurrency"], message: `must be at least ${CONCURRENCY_STEP} (use scaleToZeroEnabled to scale down to nothing)` });
+    if (v.burstScalingEnabled !== undefined && v.provisionedModelUnits === undefined) {
+      ctx.addIssue({ code: "custom", path: ["burstScalingEnabled"], message: "applies only to entities sized in model units: set provisionedModelUnits, or remove burstScalingEnabled" });
     }
     if (v.minProvisionedThroughput !== undefined && v.maxProvisionedThroughput !== undefined && v.minProvisionedThroughput > v.maxProvisionedThroughput) {
       ctx.addIssue({ code: "custom", path: ["minProvisionedThroughput"], message: `must be at most maxProvisionedThroughput (${v.maxProvisionedThroughput})` });
@@ -307,6 +329,50 @@ export const aiGatewaySchema = z.strictObject({
   fallback: z.boolean().optional(),
 });
 export type AiGatewayInput = z.infer<typeof aiGatewaySchema>;
+
+// ---- telemetry (PATCH …/telemetry-config; databricks-sdk-go v0.182 `TelemetryConfig`) ----
+
+/** A three-level Unity Catalog table name. */
+export const ucTableNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, "must be a Unity Catalog table name `catalog.schema.table`");
+
+export const telemetrySchema = z
+  .strictObject({
+    /** The signals to export; omitted means every signal (the service reads an empty list the same way). */
+    enabledFeatures: z.array(z.enum(TELEMETRY_FEATURES)).min(1).optional(),
+    /** Payload logging into the endpoint's inference table; the table's name is an output (`telemetryInferenceTable`). */
+    inferenceTable: z.strictObject({ samplingFraction: z.number().min(0).max(1) }).optional(),
+    /**
+     * The tables a new telemetry profile exports to. Write-only: the service answers with the profile it created
+     * (`telemetryProfileId`), so a change here is always sent and never read back.
+     */
+    tableNames: z
+      .strictObject({
+        logsTable: ucTableNameSchema.optional(),
+        metricsTable: ucTableNameSchema.optional(),
+        tracesTable: ucTableNameSchema.optional(),
+        annotationsTable: ucTableNameSchema.optional(),
+      })
+      .optional(),
+    /** Or an existing telemetry profile to reuse. */
+    profileId: nonEmpty.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.tableNames === undefined) === (v.profileId === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["tableNames"], message: "set exactly one of tableNames (a new telemetry profile) or profileId (an existing one)" });
+    }
+    if (v.tableNames !== undefined && Object.values(v.tableNames).every((t) => t === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["tableNames"], message: "name at least one of logsTable, metricsTable, tracesTable or annotationsTable" });
+    }
+    const features = v.enabledFeatures ?? [];
+    const dup = features.find((f, i) => features.indexOf(f) !== i);
+    if (dup) ctx.addIssue({ code: "custom", path: ["enabledFeatures"], message: `lists ${JSON.stringify(dup)} more than once` });
+    if (v.inferenceTable !== undefined && v.enabledFeatures !== undefined && !features.includes("INFERENCE_TABLE")) {
+      ctx.addIssue({ code: "custom", path: ["inferenceTable"], message: "needs \"INFERENCE_TABLE\" in enabledFeatures (or omit enabledFeatures to enable every signal)" });
+    }
+  });
+export type TelemetryInput = z.infer<typeof telemetrySchema>;
 
 // ---- endpoint-level pieces ----
 

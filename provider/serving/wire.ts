@@ -4,10 +4,12 @@
  */
 import type { serving } from "@databricks/sdk-experimental";
 import { compact } from "../engine/reconcile";
-import type { AiGatewayInput, ExternalModelInput, RateLimitInput, ServedEntityInput, TrafficRouteInput } from "./schemas";
+import type { AiGatewayInput, ExternalModelInput, RateLimitInput, ServedEntityInput, TelemetryInput, TrafficRouteInput } from "./schemas";
+import { TELEMETRY_FEATURE_WIRE_PREFIX, TELEMETRY_FEATURES, type WORKLOAD_TYPES } from "../../common/serving-vocabulary";
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OWNER_TAG, ownershipOf, RESERVED_TAGS, type Ownership } from "../engine/ownership";
 
-export type WireServedEntity = serving.ServedEntityInput;
+/** The SDK 0.17 type, with what the service has added since (databricks-sdk-go v0.182 `ServedEntityInput`). */
+export type WireServedEntity = Omit<serving.ServedEntityInput, "workload_type"> & { workload_type?: (typeof WORKLOAD_TYPES)[number]; burst_scaling_enabled?: boolean };
 export type WireTraffic = serving.TrafficConfig;
 export type WireAiGateway = serving.AiGatewayConfig;
 export type WireAutoCapture = serving.AutoCaptureConfigInput;
@@ -56,9 +58,13 @@ export function servedEntityToWire(e: ServedEntityInput & { name: string }): Wir
     provisioned_model_units: e.provisionedModelUnits,
     environment_vars: e.environmentVars,
     instance_profile_arn: e.instanceProfileArn,
+    burst_scaling_enabled: e.burstScalingEnabled,
     external_model: e.externalModel ? externalModelToWire(e.externalModel) : undefined,
-  });
+  }) as WireServedEntity;
 }
+
+/** Served-entity fields the service accepts but never returns: sent whenever the entity is, never compared. */
+export const WRITE_ONLY_ENTITY_FIELDS = ["burst_scaling_enabled"] as const;
 
 /** The input fields of a served entity the server returns (output-only fields such as state are dropped). */
 export function servedEntityFromWire(e: serving.ServedEntityOutput): ServedEntityInput {
@@ -67,7 +73,7 @@ export function servedEntityFromWire(e: serving.ServedEntityOutput): ServedEntit
     entityName: e.entity_name,
     entityVersion: e.entity_version,
     workloadSize: e.workload_size as ServedEntityInput["workloadSize"],
-    workloadType: e.workload_type,
+    workloadType: e.workload_type as ServedEntityInput["workloadType"],
     scaleToZeroEnabled: e.scale_to_zero_enabled,
     minProvisionedConcurrency: e.min_provisioned_concurrency,
     maxProvisionedConcurrency: e.max_provisioned_concurrency,
@@ -175,4 +181,51 @@ export function emailNotificationsFromWire(e: WireEmailNotifications | undefined
   if (!e) return undefined;
   const out = compact({ onUpdateFailure: e.on_update_failure?.length ? e.on_update_failure : undefined, onUpdateSuccess: e.on_update_success?.length ? e.on_update_success : undefined });
   return Object.keys(out).length ? out : undefined;
+}
+
+// ---- telemetry (databricks-sdk-go v0.182 `TelemetryConfig`; the JS SDK 0.17 predates it) ----
+
+export interface WireTelemetry {
+  enabled_telemetry_features?: string[];
+  inference_table_config?: { name?: string; sampling_fraction?: number };
+  table_names?: { logs_table?: string; metrics_table?: string; traces_table?: string; annotations_table?: string };
+  telemetry_profile_id?: string;
+}
+
+/** The endpoint as the service answers it now, telemetry included. */
+export type WireEndpointWithTelemetry = WireEndpoint & { telemetry_config?: WireTelemetry };
+
+export function telemetryToWire(t: TelemetryInput): WireTelemetry {
+  return compact({
+    enabled_telemetry_features: t.enabledFeatures?.map((f) => `${TELEMETRY_FEATURE_WIRE_PREFIX}${f}`),
+    inference_table_config: t.inferenceTable ? { sampling_fraction: t.inferenceTable.samplingFraction } : undefined,
+    table_names: t.tableNames
+      ? compact({ logs_table: t.tableNames.logsTable, metrics_table: t.tableNames.metricsTable, traces_table: t.tableNames.tracesTable, annotations_table: t.tableNames.annotationsTable })
+      : undefined,
+    telemetry_profile_id: t.profileId,
+  });
+}
+
+/** What the service reports back: the readable part of a declaration (table names are write-only). */
+export function telemetryFromWire(w: WireTelemetry | undefined): { enabledFeatures?: TelemetryInput["enabledFeatures"]; samplingFraction?: number; profileId?: string; inferenceTableName?: string } | undefined {
+  if (!w) return undefined;
+  const features = (w.enabled_telemetry_features ?? [])
+    .map((f) => f.replace(TELEMETRY_FEATURE_WIRE_PREFIX, ""))
+    .filter((f): f is (typeof TELEMETRY_FEATURES)[number] => (TELEMETRY_FEATURES as readonly string[]).includes(f));
+  return compact({
+    enabledFeatures: features.length ? [...new Set(features)].sort() : undefined,
+    samplingFraction: w.inference_table_config?.sampling_fraction,
+    profileId: w.telemetry_profile_id,
+    inferenceTableName: w.inference_table_config?.name,
+  });
+}
+
+/**
+ * The part of a telemetry config both sides can compare: the signals (an empty list means all of them), the sampling
+ * fraction, and the profile when the declaration names one (a profile made from table names gets an id we never declared).
+ */
+export function comparableTelemetry(w: WireTelemetry | undefined, withProfile: boolean): unknown {
+  if (!w) return undefined;
+  const r = telemetryFromWire(w)!;
+  return { features: r.enabledFeatures ?? [...TELEMETRY_FEATURES].sort(), sampling: r.samplingFraction, profile: withProfile ? r.profileId : undefined };
 }

@@ -38,3 +38,17 @@ export const versionNumber = z.union([
   z.number().int().min(1),
   z.string().regex(/^[1-9][0-9]*$/, "must be a positive integer version number").transform(Number),
 ]);
+
+/** Alias names as Unity Catalog accepts them; `latest` and `v<N>` are reserved (they already mean a version). */
+export const ALIAS_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
+export const ALIAS_RULE = "must be letters, digits, '_' or '-', not starting with a digit (e.g. \"champion\")";
+export const isReservedAlias = (a: string) => a.toLowerCase() === "latest" || /^v\d+$/i.test(a);
+export const RESERVED_ALIAS_RULE = "is reserved (`latest` and `v<N>` already name versions): choose another alias, e.g. \"champion\"";
+export const aliasName = z
+  .string()
+  .regex(ALIAS_PATTERN, ALIAS_RULE)
+  .refine((a) => !isReservedAlias(a), RESERVED_ALIAS_RULE)
+  .transform((a) => a.toLowerCase());
+
+/** The registry tag that records which resource manages an alias (aliases have no tags of their own). */
+export const aliasMarkerKey = (alias: string) => `pulumi-alias-owner.${alias}`;

@@ -12,7 +12,9 @@ import { modelPath, versionPath, type ModelVersionInfo } from "./names";
  * Failures for `property` when version `version` of `model` is missing or not READY. A model that does not exist
  * yet (created in this same update), or one the caller may not read, cannot be checked, so it is not.
  */
-export async function versionFailures(client: ApiClient, model: string, version: number, property: string, pointer: string): Promise<CheckFailure[]> {
+const PASS_THE_OUTPUT = "If a ModelVersion in this program creates it, pass its `version` output instead of a number, so this waits for it.";
+
+export async function versionFailures(client: ApiClient, model: string, version: number, property: string, pointer: string, hint = PASS_THE_OUTPUT): Promise<CheckFailure[]> {
   try {
     await client.get(modelPath(model));
   } catch (err) {
@@ -32,7 +34,7 @@ export async function versionFailures(client: ApiClient, model: string, version:
       property,
       reason:
         `version ${version} of ${model} does not exist (deleted, or not created yet), so ${pointer} cannot point to it; ` +
-        `existing READY versions: ${ready.length ? ready.join(", ") : "none"}. If a ModelVersion in this program creates it, pass its \`version\` output instead of a number, so this waits for it.`,
+        `existing READY versions: ${ready.length ? ready.join(", ") : "none"}. ${hint}`,
     }];
   }
   if (info.status !== "READY") {

@@ -36,9 +36,13 @@ beforeAll(async () => {
   await planeApi(plane, "POST", "/api/2.0/dbserve/users", { user_name: "zoe@example.com" });
   // The custom model the serving cases serve (versions 1 and 2, READY).
   await planeApi(plane, "POST", "/api/2.1/unity-catalog/models", { catalog_name: "main", schema_name: "mx", name: "m" });
-  for (const run of ["r1", "r2"]) {
-    const v = await planeApi<{ model_version: { version: string } }>(plane, "POST", "/api/2.0/mlflow/unity-catalog/model-versions/create", { name: "main.mx.m", source: `runs:/${run}/model` });
-    await planeApi(plane, "POST", "/api/2.0/mlflow/unity-catalog/model-versions/finalize", { name: "main.mx.m", version: v.model_version.version });
+  // Models the RegisteredModel.aliases cases adopt: aliases there point at versions that exist before the update.
+  for (const name of ["aliased1", "aliased2", "aliased3"]) await planeApi(plane, "POST", "/api/2.1/unity-catalog/models", { catalog_name: "main", schema_name: "mx", name });
+  for (const model of ["main.mx.m", "main.mx.aliased1", "main.mx.aliased2", "main.mx.aliased3"]) {
+    for (const run of ["r1", "r2"]) {
+      const v = await planeApi<{ model_version: { version: string } }>(plane, "POST", "/api/2.0/mlflow/unity-catalog/model-versions/create", { name: model, source: `runs:/${run}/model` });
+      await planeApi(plane, "POST", "/api/2.0/mlflow/unity-catalog/model-versions/finalize", { name: model, version: v.model_version.version });
+    }
   }
 });
 afterAll(async () => {

@@ -113,3 +113,67 @@ describe("RegisteredModel through the real Pulumi CLI", () => {
     expect(await stack.managedResources()).toEqual([]);
   });
 });
+
+/**
+ * Aliases declared on RegisteredModel (issue 14): applied and read back, and each alias managed in one place, refused
+ * both ways against ModelAlias (the owner marker both write on the model).
+ */
+describe("RegisteredModel.aliases and ModelAlias, one place per alias", () => {
+  let plane: PlaneProcess;
+  let stack: TestStack;
+  const MODEL = "main.genai.promoted";
+  const prog = (aliases: string, modelAlias: string) => `
+import * as serving from "pulumi-databricks-serving";
+const m = new serving.RegisteredModel("promoted", { catalog: "main", schema: "genai", name: "promoted", adopt: true${aliases} });
+new serving.ModelAlias("promoted-alias", { model: m.fullName, alias: "${modelAlias}", version: 1 });
+`;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${plane.url}${path}`, { method, headers: { Authorization: `Bearer ${plane.token}`, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const aliases = async () => ((await api("GET", `/api/2.1/unity-catalog/models/${MODEL}?include_aliases=true`)).aliases as { alias_name: string; version_num: number }[] | undefined ?? []).map((a) => `${a.alias_name}=${a.version_num}`).sort();
+
+  beforeAll(async () => {
+    plane = await startPlaneProcess();
+    await api("POST", "/api/2.1/unity-catalog/models", { catalog_name: "main", schema_name: "genai", name: "promoted" });
+    for (const run of ["a", "b"]) {
+      const v = (await api("POST", "/api/2.0/mlflow/unity-catalog/model-versions/create", { name: MODEL, source: `runs:/${run}/model` })) as { model_version: { version: string } };
+      await api("POST", "/api/2.0/mlflow/unity-catalog/model-versions/finalize", { name: MODEL, version: v.model_version.version });
+    }
+    stack = await TestStack.create({ program: prog(`, aliases: { stable: 2 }`, "champion"), plane });
+  });
+  afterAll(async () => {
+    await stack?.destroy();
+    stack?.dispose();
+    await plane?.stop();
+  });
+
+  it("applies declared aliases beside a ModelAlias's, and reads them back without a diff", async () => {
+    const up = await stack.up();
+    expect(up.stderr + up.stdout).not.toMatch(/error:/);
+    expect(await aliases()).toEqual(["champion=1", "stable=2"]);
+    await stack.must(["refresh", "--yes", "--skip-preview"]);
+    const again = await stack.preview();
+    expect(again.steps.filter((s) => s.op !== "same")).toEqual([]);
+  });
+
+  it("refuses at preview an alias on RegisteredModel that a ModelAlias manages", async () => {
+    stack.writeProgram(prog(`, aliases: { stable: 2, champion: 2 }`, "champion"));
+    const preview = await stack.preview();
+    expect(preview.code).not.toBe(0);
+    const text = (preview.diagnostics ?? []).map((d) => d.message).join("\n");
+    expect(text).toContain("aliases.champion: alias @champion of main.genai.promoted is managed by ");
+    expect(text).toContain("/ModelAlias/promoted-alias: declare each alias in one place");
+  });
+
+  it("refuses a ModelAlias for an alias RegisteredModel declares, naming the RegisteredModel", async () => {
+    stack.writeProgram(prog(`, aliases: { stable: 2 }`, "stable"));
+    const up = await stack.up();
+    expect(up.code).not.toBe(0);
+    expect(up.stdout).toContain("/RegisteredModel/promoted");
+    expect(up.stdout).toContain("remove it from that RegisteredModel's `aliases`");
+    // Nothing moved: the declared alias still points where RegisteredModel put it.
+    expect(await aliases()).toContain("stable=2");
+  });
+});
+

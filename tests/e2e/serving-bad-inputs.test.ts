@@ -58,6 +58,27 @@ const TABLE: [string, string, string, string, string?][] = [
   ["ServingEndpoint", "bad-se-band", `{ servedEntities: [{ entityName: "system.ai.llama_v3_3_70b_instruct", entityVersion: "3", maxProvisionedThroughput: 2000 }] }`, "servedEntities[0].maxProvisionedThroughput", "2000 is not a multiple of 1580"],
   ["PayPerTokenGateway", "bad-ppt-endpoint", `{ endpoint: "databricks-no-such-model" }`, "endpoint", "databricks-meta-llama-3-3-70b-instruct"],
   ["PayPerTokenGateway", "bad-ppt-rate", `{ endpoint: "databricks-gte-large-en", aiGateway: { rateLimits: [{ key: "endpoint" as const, principal: "someone" }] } }`, "aiGateway.rateLimits[0].calls"],
+  // Fields of 2025–2026 (issue 14): each refused at preview, naming the field and what would be valid.
+  ["ServingEndpoint", "bad-workload-type-cpu", `{ servedEntities: [{ ...${custom}, workloadType: "CPU_XL" as any }] }`, "servedEntities[0].workloadType", '"CPU_MEDIUM", "CPU_LARGE"'],
+  ["ServingEndpoint", "bad-concurrency-step", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "1", minProvisionedConcurrency: 0, maxProvisionedConcurrency: 6 }] }`, "servedEntities[0].maxProvisionedConcurrency", "multiple of 4"],
+  ["ServingEndpoint", "bad-concurrency-zero", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "1", minProvisionedConcurrency: 0, maxProvisionedConcurrency: 0 }] }`, "servedEntities[0].maxProvisionedConcurrency", "at least 4"],
+  ["ServingEndpoint", "bad-instance-profile", `{ servedEntities: [{ ...${custom}, instanceProfileArn: "arn:aws:iam::123456789012:role/serving" }] }`, "servedEntities[0].instanceProfileArn", "instance-profile/serving"],
+  ["ServingEndpoint", "bad-burst-custom", `{ servedEntities: [{ ...${custom}, burstScalingEnabled: false }] }`, "servedEntities[0].burstScalingEnabled", "model units"],
+  ["ServingEndpoint", "bad-burst-external", `{ servedEntities: [{ ...${openai(`{ openaiApiKey: "{{secrets/s/k}}" }`)}, burstScalingEnabled: true }] }`, "servedEntities[0].burstScalingEnabled", "does not apply to an external model"],
+  ["ServingEndpoint", "bad-rate-tokens", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ tokens: 2.5 }] } }`, "aiGateway.rateLimits[0].tokens", "expected int"],
+  ["ServingEndpoint", "bad-rate-sp", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: 5, key: "service_principal" as const }] } }`, "aiGateway.rateLimits[0].principal", 'is required for key "service_principal"'],
+  ["ServingEndpoint", "bad-rate-endpoint-principal", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ tokens: 5, principal: "users" }] } }`, "aiGateway.rateLimits[0].principal", 'use key "user", "user_group" or "service_principal"'],
+  ["ServingEndpoint", "bad-fallback", `{ servedEntities: [${custom}], aiGateway: { fallback: "yes" as any } }`, "aiGateway.fallback", "expected boolean"],
+  ["ServingEndpoint", "bad-telemetry-both", `{ servedEntities: [${custom}], telemetry: { tableNames: { logsTable: "main.t.logs" }, profileId: "p-1" } }`, "telemetry.tableNames", "exactly one of tableNames"],
+  ["ServingEndpoint", "bad-telemetry-feature", `{ servedEntities: [${custom}], telemetry: { profileId: "p-1", enabledFeatures: ["LOGZ" as any] } }`, "telemetry.enabledFeatures[0]", '"INFERENCE_TABLE", "LOGS", "METRICS", "TRACES"'],
+  ["ServingEndpoint", "bad-telemetry-sampling", `{ servedEntities: [${custom}], telemetry: { profileId: "p-1", inferenceTable: { samplingFraction: 1.5 } } }`, "telemetry.inferenceTable.samplingFraction", "<=1"],
+  ["ServingEndpoint", "bad-telemetry-table", `{ servedEntities: [${custom}], telemetry: { tableNames: { logsTable: "logs" } } }`, "telemetry.tableNames.logsTable", "catalog.schema.table"],
+  ["ServingEndpoint", "bad-telemetry-inference", `{ servedEntities: [${custom}], telemetry: { profileId: "p-1", enabledFeatures: ["LOGS" as const], inferenceTable: { samplingFraction: 0.5 } } }`, "telemetry.inferenceTable", 'needs "INFERENCE_TABLE"'],
+  ["ProvisionedThroughputEndpoint", "bad-pt-burst-band", `{ entity: ${llama}, throughput: { max: 1580 }, burstScaling: false }`, "burstScaling", "model-unit endpoints"],
+  ["EndpointPermissions", "bad-acl-empty-id", `{ endpointId: "", accessControl: [{ groupName: "users", permissionLevel: "CAN_QUERY" as const }] }`, "endpointId", "pay-per-token endpoints have no id on some workspaces"],
+  ["RegisteredModel", "bad-alias-reserved", `{ catalog: "main", schema: "default", name: "aliased_bad", aliases: { latest: 1 } }`, "aliases.latest", "is reserved"],
+  ["RegisteredModel", "bad-alias-new-model", `{ catalog: "main", schema: "default", name: "brand_new", aliases: { champion: 1 } }`, "aliases.champion", "declare a ModelAlias instead"],
+  ["RegisteredModel", "bad-alias-missing-version", `{ catalog: "main", schema: "default", name: "churn", adopt: true, aliases: { champion: 7 } }`, "aliases.champion", "version 7 of main.default.churn does not exist"],
   ["EndpointPermissions", "bad-acl-two-principals", `{ endpointId: "0123", accessControl: [{ userName: "a@b.c", groupName: "users", permissionLevel: "CAN_QUERY" as const }] }`, "accessControl[0].userName", "exactly one"],
   ["EndpointPermissions", "bad-acl-level", `{ endpointId: "0123", accessControl: [{ groupName: "users", permissionLevel: "CAN_EDIT" as any }] }`, "accessControl[0].permissionLevel", "CAN_QUERY"],
 ];
@@ -125,4 +146,5 @@ test(`${TABLE.length} invalid declarations are each rejected at preview, naming 
   for (const o of outcomes) expect(o.json).not.toContain(SECRET);
   // Nothing was created: every failure happened before any change.
   expect(await userEndpoints(sdk(plane))).toEqual([]);
-});
+  // A preview costs ~6–10 s of CLI and compile time on a loaded 2-core machine: the budget grows with the table.
+}, TABLE.length * 15_000);

@@ -74,6 +74,10 @@ export const SAMPLES: Record<string, Sample> = {
     path: `${SE}/${fx.endpoint}/notifications`,
     body: { email_notifications: { on_update_failure: ["ops@example.com"] } },
   })),
+  [`PATCH ${SE}/:name/telemetry-config`]: write(["endpoint"], (fx) => ({
+    path: `${SE}/${fx.endpoint}/telemetry-config`,
+    body: { telemetry_config: { table_names: { logs_table: "main.telemetry.logs" }, enabled_telemetry_features: ["TELEMETRY_FEATURE_LOGS"] } },
+  })),
   [`POST ${SE}/pt`]: write([], (fx) => ({ path: `${SE}/pt`, body: { name: `pt-${fx.uniq}`, config: pmu(10) } })),
   [`PUT ${SE}/pt/:name/config`]: write(["endpoint"], (fx) => ({ path: `${SE}/pt/${fx.endpoint}/config`, body: { config: pmu(20) } })),
   [`GET ${SE}/get-model-optimization-info/:full_name/:version`]: read(["model"], (fx) => ({ path: `${SE}/get-model-optimization-info/${fx.model}/1` })),

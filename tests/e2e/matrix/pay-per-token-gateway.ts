@@ -21,6 +21,22 @@ export const payPerTokenGatewayMatrix: KindMatrix = {
       writes: [`PATCH ${EP}/{0}/tags`, `PATCH ${EP}/{1}/tags`, `PUT ${EP}/{0}/ai-gateway`, `PUT ${EP}/{1}/ai-gateway`],
     },
     { label: "gateway", field: "aiGateway", step: "update", declare: (n, v) => gw(n, `endpoint: "databricks-gpt-oss-120b", aiGateway: { rateLimits: [{ calls: ${pick(v, "5", "6")} }] }`), writes: [`PUT ${EP}/{0}/ai-gateway`] },
+    {
+      label: "guardrails",
+      field: "aiGateway",
+      step: "update",
+      declare: (n, v) => gw(n, `endpoint: "databricks-claude-sonnet-4-5", aiGateway: { guardrails: { input: { pii: "${pick(v, "BLOCK", "MASK")}", safety: true } } }`),
+      writes: [`PUT ${EP}/{0}/ai-gateway`],
+    },
+    {
+      label: "limits",
+      field: "aiGateway",
+      step: "update",
+      declare: (n, v) =>
+        gw(n, `endpoint: "databricks-llama-4-maverick", aiGateway: { rateLimits: [{ tokens: ${pick(v, "10000", "20000")}, key: "user_group", principal: "users" }, { calls: 3, key: "service_principal", principal: "sp-1" }] }`),
+      writes: [`PUT ${EP}/{0}/ai-gateway`],
+    },
+    { label: "inference-table", field: "aiGateway", step: "update", declare: (n, v) => gw(n, `endpoint: "databricks-meta-llama-3-1-8b-instruct", aiGateway: { usageTracking: true${pick(v, "", ", inferenceTable: { enabled: true, catalogName: \"main\", schemaName: \"mx\" }")} }`), writes: [`PUT ${EP}/{0}/ai-gateway`] },
     { label: "tags", field: "tags", step: "update", declare: (n, v) => gw(n, `endpoint: "databricks-gpt-oss-20b", tags: { team: "${pick(v, "a", "b")}" }`), writes: [`PATCH ${EP}/{0}/tags`] },
     { label: "geo", field: "workspaceGeo", step: "same", declare: (n, v) => gw(n, `endpoint: "databricks-gemma-3-12b", tags: { t: "1" }${pick(v, "", `, workspaceGeo: { region: "eastus", crossGeoProcessing: false }`)}`), writes: [] },
     { label: "adopt", field: "adopt", step: "same", declare: (n, v) => gw(n, `endpoint: "databricks-bge-large-en", tags: { t: "1" }, adopt: ${pick(v, "false", "true")}`), writes: [] },

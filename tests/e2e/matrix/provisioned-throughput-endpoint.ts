@@ -24,6 +24,15 @@ export const ptEndpointMatrix: KindMatrix = {
     { label: "entity", field: "entity", step: "update", declare: (n, v) => pt(n, `entity: ${pick(v, LLAMA, `{ name: "system.ai.llama_v3_3_70b_instruct", version: "2" }`)}, throughput: { min: 0, max: 1580 }`), writes: [`PUT ${EP}/{0}/config`] },
     { label: "throughput", field: "throughput", step: "update", declare: (n, v) => pt(n, `entity: ${LLAMA}, throughput: { min: 0, max: ${pick(v, "1580", "3160")} }`), writes: [`PUT ${EP}/{0}/config`] },
     { label: "units", field: "throughput", step: "update", declare: (n, v) => pt(n, `entity: { name: "system.ai.gpt-oss-20b", version: "1" }, throughput: { modelUnits: ${pick(v, "1", "2")} }`), writes: [`PUT ${EP}/pt/{0}/config`] },
+    // Write-only (never returned): sent on every change, kept by refresh.
+    { label: "burst", field: "burstScaling", step: "update", declare: (n, v) => pt(n, `entity: { name: "system.ai.gpt-oss-20b", version: "1" }, throughput: { modelUnits: 1 }, burstScaling: ${pick(v, "true", "false")}`), writes: [`PUT ${EP}/pt/{0}/config`] },
+    {
+      label: "burst-entities",
+      field: "servedEntities",
+      step: "update",
+      declare: (n, v) => pt(n, `servedEntities: [{ entityName: "system.ai.gpt-oss-120b", entityVersion: "1", throughput: { modelUnits: 1 }, burstScaling: ${pick(v, "false", "true")} }]`),
+      writes: [`PUT ${EP}/pt/{0}/config`],
+    },
     { label: "scale-to-zero", field: "scaleToZero", step: "update", declare: (n, v) => pt(n, one(`, scaleToZero: ${pick(v, "false", "true")}`)), writes: [`PUT ${EP}/{0}/config`] },
     { label: "entities", field: "servedEntities", step: "update", declare: (n, v) => pt(n, entities(v === "before" ? 1580 : 3160, 50)), writes: [`PUT ${EP}/{0}/config`] },
     { label: "traffic", field: "traffic", step: "update", declare: (n, v) => pt(n, entities(1580, v === "before" ? 50 : 80)), writes: [`PUT ${EP}/{0}/config`] },

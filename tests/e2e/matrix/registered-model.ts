@@ -31,6 +31,29 @@ export const registeredModelMatrix: KindMatrix = {
       declare: (n, v) => model(n, base("storage", `, storageLocation: "${pick(v, "s3://bucket/a", "s3://bucket/b")}"`)),
       writes: [`DELETE ${UC}/{0}`, `POST ${UC}`, `POST ${REG}/set-tag`, `POST ${REG}/set-tag`, `PATCH ${UC}/{0}`],
     },
+    // Aliases point at versions that exist before the update: these cases adopt models made (with two READY versions)
+    // in the matrix's set-up, main.mx.aliased1 / aliased2.
+    {
+      label: "aliases",
+      field: "aliases",
+      step: "update",
+      declare: (n, v) => model(n, `catalog: "main", schema: "mx", name: "aliased1", adopt: true, aliases: { champion: ${pick(v, "1", "2")} }`),
+      writes: [`PUT ${UC}/{0}/aliases/champion`],
+    },
+    {
+      label: "aliases-add",
+      field: "aliases",
+      step: "update",
+      declare: (n, v) => model(n, `catalog: "main", schema: "mx", name: "aliased2", adopt: true, aliases: ${pick(v, "{ champion: 1 }", "{ champion: 1, challenger: 2 }")}`),
+      writes: [`POST ${REG}/set-tag`, `PUT ${UC}/{0}/aliases/challenger`],
+    },
+    {
+      label: "aliases-remove",
+      field: "aliases",
+      step: "update",
+      declare: (n, v) => model(n, `catalog: "main", schema: "mx", name: "aliased3", adopt: true, aliases: ${pick(v, "{ champion: 1, challenger: 2 }", "{ champion: 1 }")}`),
+      writes: [`DELETE ${UC}/{0}/aliases/challenger`, `DELETE ${REG}/delete-tag`],
+    },
     { label: "adopt", field: "adopt", step: "same", declare: (n, v) => model(n, base("adopt", `, adopt: ${pick(v, "false", "true")}`)), writes: [] },
     { label: "connection", field: "connection", step: "same", declare: (n, v) => model(n, base("connection", pick(v, "", ", connection: { host: process.env.DATABRICKS_HOST }"))), writes: [] },
   ],
