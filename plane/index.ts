@@ -16,6 +16,7 @@ import { registerMlflowRoutes } from "./catalog/mlflow";
 import { registerServingRoutes } from "./serving/routes";
 import { Lifecycle } from "./serving/lifecycle";
 import { seedPayPerTokenEndpoints } from "./serving/payPerToken";
+import { registerUiRoutes } from "./ui/routes";
 
 export { defaultDataDir } from "./datadir";
 export type { FaultRuleInput } from "./faults";
@@ -101,6 +102,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<RunningPla
     registerModelRoutes(router, plane);
     registerMlflowRoutes(router, plane);
     registerServingRoutes(router, plane, lifecycle, faults);
+    registerUiRoutes(router, { plane, lifecycle });
 
     const server = createPlaneServer({ db, router, faults, limiter, log });
     await new Promise<void>((resolve, reject) => {

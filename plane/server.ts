@@ -7,6 +7,7 @@ import { parseJsonBody, readRawBody, sendError, sendJson } from "./http";
 import type { OperationLimiter } from "./ratelimit";
 import { Reply, type RequestContext, type Router } from "./router";
 import type { DB } from "./store";
+import { sessionUser } from "./ui/session";
 
 /** Routes under this prefix are the plane's own control surface and are never subject to injected faults. */
 const OWN_PREFIX = "/api/2.0/dbserve/";
@@ -59,7 +60,8 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
 
     const match = deps.router.match(method, path);
     const { options } = match.route;
-    const user = options.auth === "none" ? ANONYMOUS : authenticate(deps.db, req);
+    // The Serving page authenticates with a session cookie (plane/ui/session.ts); a bearer token always wins.
+    const user = options.auth === "none" ? ANONYMOUS : (sessionUser(deps.db, req) ?? authenticate(deps.db, req));
     if (options.auth === "admin" && !user.isAdmin) {
       throw new PlaneError(403, "PERMISSION_DENIED", "Only the plane's admin token may use this route.");
     }

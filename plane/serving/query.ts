@@ -5,6 +5,7 @@ import { isReady, loadEndpoint } from "./records";
 import { fetchWithLevel, type ServingDeps } from "./access";
 import { payPerTokenSpec } from "../catalog/foundation";
 import { workspaceGeo } from "../geo";
+import { countQuery } from "../ui/usage";
 
 /**
  * A minimal query path, enough to exercise CAN_QUERY and readiness: `POST /serving-endpoints/{name}/invocations`
@@ -39,6 +40,7 @@ export function registerQueryRoutes(router: Router, deps: ServingDeps): void {
       const input = body.input;
       const inputs = Array.isArray(input) ? input.map(String) : typeof input === "string" ? [input] : undefined;
       if (!inputs) throw invalidParameter("'input' must be a string or an array of strings.");
+      countQuery(deps.plane.db, rec.id, inputs.reduce((n, t) => n + tokens(t), 0));
       return {
         object: "list",
         model: rec.name,
@@ -50,6 +52,7 @@ export function registerQueryRoutes(router: Router, deps: ServingDeps): void {
     if (rec.task === "llm/v1/chat" && !messages) throw invalidParameter("'messages' is required for a chat endpoint.");
     const prompt = messages ? messages.map((m) => String(m.content ?? "")).join("\n") : JSON.stringify(body);
     const content = `[dbserve] ${rec.name} received ${messages ? messages.length : 1} message(s).`;
+    countQuery(deps.plane.db, rec.id, tokens(prompt) + tokens(content));
     return {
       id: `chatcmpl-${randomUUID()}`,
       object: "chat.completion",
