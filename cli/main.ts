@@ -1,9 +1,10 @@
 import { planeCommand, PLANE_USAGE } from "./plane";
 import { UsageError } from "./args";
 import { driftCommand, previewCommentCommand, REPORT_USAGE } from "./report/commands";
+import { uiCommand, UI_USAGE } from "./ui";
 
 /** Entry point of the `dbserve` command (bin/dbserve.js requires the compiled copy of this file). */
-const USAGE = `dbserve: the local Databricks model-serving control plane and tools.\n\n${PLANE_USAGE}\n\n${REPORT_USAGE}`;
+const USAGE = `dbserve: the local Databricks model-serving control plane and tools.\n\n${PLANE_USAGE}\n\nThe Serving page:\n${UI_USAGE}\n\n${REPORT_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -14,6 +15,8 @@ async function main(argv: string[]): Promise<number> {
       return previewCommentCommand(rest);
     case "drift":
       return driftCommand(rest);
+    case "ui":
+      return uiCommand(rest);
     case "help":
     case "--help":
     case "-h":

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { bearerToken, userByTokenHash, type User } from "../auth";
+import { userByTokenHash, type User } from "../auth";
 import { unauthenticated } from "../errors";
 import type { DB } from "../store";
 
@@ -113,7 +113,7 @@ export function fromOwnPage(req: IncomingMessage): boolean {
  * or sent without the UI header, is refused rather than silently ignored, so the page can tell the user why.
  */
 export function sessionUser(db: DB, req: IncomingMessage, now: number = Date.now()): User | undefined {
-  if (bearerToken(req) !== undefined || req.headers.authorization !== undefined) return undefined;
+  if (req.headers.authorization !== undefined) return undefined;
   const sid = sessionIdOf(req);
   if (sid === undefined) return undefined;
   if (!fromOwnPage(req)) {

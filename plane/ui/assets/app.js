@@ -25,6 +25,10 @@ const announcer = /** @type {HTMLElement} */ (document.getElementById("announcer
 /** @type {Me | undefined} */
 let me;
 let generation = 0;
+/** The path on screen: a fragment-only change (the skip link) must not redraw the view. */
+let shownPath = "";
+/** The first view after a load leaves focus where the browser puts it (so Tab reaches the skip link first). */
+let moveFocus = false;
 /** @type {Set<number>} */
 const timers = new Set();
 
@@ -88,8 +92,11 @@ function route() {
     const m = path.match(re);
     if (m) {
       markNav(nav);
+      shownPath = path;
       render(view, m);
-      main.focus({ preventScroll: true });
+      // After an in-page navigation, focus goes to the new content, as a page load would start there.
+      if (moveFocus) main.focus({ preventScroll: true });
+      moveFocus = true;
       return;
     }
   }
@@ -181,7 +188,9 @@ document.addEventListener("click", (e) => {
   e.preventDefault();
   navigate(href);
 });
-window.addEventListener("popstate", () => route());
+window.addEventListener("popstate", () => {
+  if (location.pathname !== shownPath) route();
+});
 window.addEventListener("dbserve:signed-out", (e) => {
   if (me) showLogin(String(/** @type {CustomEvent} */ (e).detail ?? "Your session ended; sign in again."));
 });

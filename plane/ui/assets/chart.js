@@ -39,7 +39,7 @@ export async function usageChart(el, points) {
       height: 220,
       cursor: { drag: { x: false, y: false } },
       legend: { show: true },
-      scales: { x: { time: true }, req: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(1, max)] } },
+      scales: { x: { time: true, range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [min - 30, max + 30] }, req: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(1, max)] } },
       axes: [
         { stroke: "#3b4350", grid: { stroke: "#e3e6ea" } },
         { scale: "req", label: "Requests / min", stroke: "#3b4350", grid: { stroke: "#e3e6ea" } },

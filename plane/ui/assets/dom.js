@@ -61,7 +61,7 @@ export function table(caption, headers, rows, opts = {}) {
   if (rows.length === 0) return h("p", { class: "empty" }, opts.empty ?? "Nothing here yet.");
   return h(
     "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": `${caption} table` },
     h(
       "table",
       { id: opts.id },

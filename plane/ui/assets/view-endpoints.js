@@ -7,7 +7,7 @@ import { deploymentMessage, entityLabel, gatewaySummary, isPayPerToken, productO
 /** @typedef {Record<string, any>} Json */
 
 export const FAST_MS = 1000;
-export const SLOW_MS = 10000;
+export const SLOW_MS = 2000;
 
 /**
  * The endpoint list: pay-per-token endpoints first, then the caller's own and shared ones (the API lists only what
@@ -91,7 +91,7 @@ export function renderEndpoints(view) {
       endpoints = productOrder(list);
       busy = list.some((/** @type {Json} */ ep) => ep.state?.config_update === "IN_PROGRESS");
       draw();
-      status.textContent = `Updated ${new Date().toLocaleTimeString()}. ${busy ? "A deployment is in progress: refreshing every second." : "Refreshing every 10 seconds."}`;
+      status.textContent = `Updated ${new Date().toLocaleTimeString()}. ${busy ? "A deployment is in progress: refreshing every second." : "Refreshing every 2 seconds."}`;
     },
   );
 }

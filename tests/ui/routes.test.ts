@@ -1,0 +1,109 @@
+import { UI_ROUTES } from "../../plane/ui/routes";
+import { assets } from "../../plane/ui/assets";
+import { readyVersion, startTestPlane, type TestPlane } from "../plane/harness";
+
+/**
+ * Every route of the Serving page (the whole UI_ROUTES table, one case per row): page and asset routes answer without
+ * credentials but carry no workspace data; every data route refuses an anonymous caller in the error model.
+ */
+let t: TestPlane;
+let userToken: string;
+const SAMPLE: Record<string, string> = { name: "secret-endpoint", full_name: "main.hidden.secret_model", file: "app.js" };
+
+beforeAll(async () => {
+  t = await startTestPlane({ deploySeconds: 0.1, rateLimit: { limit: 0 } });
+  await t.api("POST", "/api/2.1/unity-catalog/models", { catalog_name: "main", schema_name: "hidden", name: "secret_model" });
+  const v = await readyVersion(t, "main.hidden.secret_model");
+  const created = await t.api("POST", "/api/2.0/serving-endpoints", { name: "secret-endpoint", config: { served_entities: [{ entity_name: "main.hidden.secret_model", entity_version: v }] } });
+  expect(created.status).toBe(200);
+  userToken = String((await t.api("POST", "/api/2.0/dbserve/users", { user_name: "ana@example.com" })).body.token);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const concrete = (path: string) => path.replace(/[:*](\w+)/g, (_, k: string) => encodeURIComponent(SAMPLE[k]));
+
+describe.each(UI_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))("%s", (_label, route) => {
+  test("an anonymous caller gets no workspace data", async () => {
+    const res = await fetch(`${t.url}${concrete(route.path)}`, { method: route.method, headers: { "Content-Type": "application/json" }, body: route.method === "GET" ? undefined : "{}" });
+    const text = await res.text();
+    for (const secret of ["secret-endpoint\"", "secret_model", "admin@dbserve.local", "ana@example.com", t.token, userToken, "westeurope"]) {
+      expect(text).not.toContain(secret);
+    }
+    if (route.auth === "user") {
+      expect(res.status).toBe(401);
+      expect(JSON.parse(text)).toMatchObject({ error_code: "UNAUTHENTICATED" });
+    } else if (route.method === "GET") {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'; script-src 'self'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    } else {
+      // Sign-in and sign-out without the page's header.
+      expect(res.status).toBe(403);
+      expect(JSON.parse(text)).toMatchObject({ error_code: "PERMISSION_DENIED" });
+    }
+  });
+});
+
+describe("page and assets", () => {
+  test("every page path serves the same shell, whose scripts and styles are all served", async () => {
+    const shells = await Promise.all(UI_ROUTES.filter((r) => r.handler.name === "page").map(async (r) => (await fetch(`${t.url}${concrete(r.path)}`)).text()));
+    expect(new Set(shells).size).toBe(1);
+    const refs = [...shells[0].matchAll(/(?:src|href)="(\/ui\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThanOrEqual(4);
+    for (const ref of refs) {
+      const res = await fetch(`${t.url}${ref}`);
+      expect([ref, res.status]).toEqual([ref, 200]);
+    }
+  });
+
+  test("every asset is served with its type and an ETag; a matching If-None-Match gets 304", async () => {
+    for (const [name, asset] of assets()) {
+      const res = await fetch(`${t.url}/ui/assets/${name}`);
+      expect([name, res.status, res.headers.get("content-type")]).toEqual([name, 200, asset.contentType]);
+      expect(Buffer.from(await res.arrayBuffer()).equals(asset.bytes)).toBe(true);
+      const again = await fetch(`${t.url}/ui/assets/${name}`, { headers: { "If-None-Match": asset.etag } });
+      expect(again.status).toBe(304);
+    }
+  });
+
+  test("nothing outside the asset table is reachable through the asset route", async () => {
+    for (const path of ["/ui/assets/..%2f..%2fpackage.json", "/ui/assets/%2e%2e/%2e%2e/package.json", "/ui/assets/../../plane.db", "/ui/assets/", "/ui/assets/tsconfig.json", "/ui/assets/vendor/uPlot.cjs.js"]) {
+      const res = await fetch(`${t.url}${path}`);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(Object.keys((await res.json()) as object).sort()).toEqual(["error_code", "message"]);
+    }
+  });
+});
+
+describe("usage read route", () => {
+  test("counts served queries per minute, zero-filled, for callers with CAN_VIEW", async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await t.api("POST", "/serving-endpoints/secret-endpoint/invocations", { dataframe_records: [{ x: i }] })).status).toBe(200);
+    }
+    // A refused query is not counted.
+    expect((await t.api("POST", "/serving-endpoints/secret-endpoint/invocations", { x: 1 }, { token: userToken })).status).toBe(403);
+    const res = await t.api("GET", "/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=5");
+    expect(res.status).toBe(200);
+    const points = res.body.points as { timestamp: number; requests: number; tokens: number }[];
+    expect(points).toHaveLength(5);
+    expect(points.reduce((n, p) => n + p.requests, 0)).toBe(3);
+    expect(points.every((p, i) => i === 0 || p.timestamp - points[i - 1].timestamp === 60)).toBe(true);
+    expect(res.body).toMatchObject({ endpoint_name: "secret-endpoint", bucket_seconds: 60, source: "plane_request_counts" });
+  });
+
+  test("refuses callers without CAN_VIEW, unknown endpoints and bad ranges in the error model", async () => {
+    const cases: [string, string | undefined, number, string][] = [
+      ["/api/2.0/dbserve/ui/usage/secret-endpoint", userToken, 403, "PERMISSION_DENIED"],
+      ["/api/2.0/dbserve/ui/usage/nope", undefined, 404, "RESOURCE_DOES_NOT_EXIST"],
+      ["/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=0", undefined, 400, "INVALID_PARAMETER_VALUE"],
+      ["/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=1441", undefined, 400, "INVALID_PARAMETER_VALUE"],
+      ["/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=ten", undefined, 400, "INVALID_PARAMETER_VALUE"],
+    ];
+    for (const [path, token, status, code] of cases) {
+      const res = await t.api("GET", path, undefined, token ? { token } : {});
+      expect([path, res.status, res.body.error_code]).toEqual([path, status, code]);
+    }
+  });
+});
