@@ -17,7 +17,7 @@ const MODEL = "main.genai.support_bot";
 
 /** The page-side globals the callbacks below use (the tests' tsconfig has no DOM library). */
 declare const document: { cookie: string; activeElement: { getAttribute(name: string): string | null; textContent: string | null; id: string } | null };
-declare const window: { sameDocument?: boolean };
+declare const window: { sameDocument?: boolean; scrollTo(x: number, y: number): void };
 const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
@@ -197,6 +197,11 @@ test("the endpoint page shows config side by side, gateway, permissions and logs
   await hasText(page.locator("#active-config"), "0–3160 tokens/s");
   await hasText(page.locator("#endpoint-state"), "Updating");
   await screenshot(page, "endpoint-updating");
+  // The README's picture (docs/serving-page.png is a copy of this file): the top of the page, mid-deployment.
+  await page.setViewportSize({ width: 1200, height: 760 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(ARTIFACTS, "readme.png") });
+  await page.setViewportSize({ width: 1400, height: 900 });
   await hasText(page.locator("#active-config"), "Active config (version 2)");
   await hasText(page.locator("#pending-config"), "No update in progress");
 });

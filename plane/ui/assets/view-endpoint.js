@@ -167,12 +167,12 @@ function configView(c, ppt, which) {
   return [
     table(
       `${which} served entities`,
-      ["Served entity", "Model", "Size", "State"],
+      ["Served entity", "Size", "State"],
       entities.map((e) => {
         const st = e.state?.deployment ?? "";
         const tone = st === "DEPLOYMENT_READY" ? "ok" : st === "DEPLOYMENT_FAILED" ? "bad" : st === "DEPLOYMENT_CREATING" ? "busy" : "idle";
         const label = st === "" ? "—" : st.replace("DEPLOYMENT_", "").toLowerCase().replace(/^./, (/** @type {string} */ x) => x.toUpperCase());
-        return [e.name, entityLabel(e), sizeOf(e, ppt), [badge(tone, label), e.state?.deployment_state_message ? h("div", { class: "message" }, e.state.deployment_state_message) : null]];
+        return [[h("div", null, e.name), h("div", { class: "message" }, entityLabel(e))], sizeOf(e, ppt), [badge(tone, label), e.state?.deployment_state_message ? h("div", { class: "message" }, e.state.deployment_state_message) : null]];
       }),
       { hideCaption: true },
     ),
