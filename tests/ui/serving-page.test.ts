@@ -21,8 +21,8 @@ declare const window: { sameDocument?: boolean; scrollTo(x: number, y: number): 
 const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  // Deployments take 5 s: longer than the list's idle refresh (2 s), so "Updating" is always seen.
-  t = await startTestPlane({ deploySeconds: 5, rateLimit: { limit: 0 } });
+  // Deployments take 6 s: well over the list's idle refresh (2 s), so "Updating" is always seen.
+  t = await startTestPlane({ deploySeconds: 6, rateLimit: { limit: 0 } });
   await t.w.registeredModels.create({ catalog_name: "main", schema_name: "genai", name: "support_bot", comment: "Support assistant" });
   const v = await readyVersion(t, MODEL);
   await t.api("PUT", `/api/2.1/unity-catalog/models/${MODEL}/aliases/champion`, { version_num: Number(v) });
