@@ -7,7 +7,10 @@
  */
 import type { ResourceKind } from "./engine/kind";
 import { PartialFailure } from "./engine/kind";
-import { setStackConfig, StackConfig } from "./engine/connection";
+import { clientFor, setStackConfig, StackConfig, type ConnectionInput } from "./engine/connection";
+import { diffByRules, possiblyStable, withCommonOutputs, withStableOutputs, type KindSpec } from "./engine/plan";
+import type { CheckFailure } from "./engine/validate";
+import { assertSameWorkspace } from "./engine/workspace";
 import { redact } from "./client/errors";
 
 type AnyKind = ResourceKind<object, object>;
@@ -37,18 +40,103 @@ export async function configure(config: StackConfig): Promise<void> {
 }
 
 type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
+type Props = Record<string, unknown>;
 
 export async function dispatch(name: string, method: Method, args: unknown[]): Promise<unknown> {
   const kind = load(name);
   try {
-    const fn = kind[method] as (...a: unknown[]) => Promise<unknown>;
-    const result = await fn.apply(kind, args.map(withoutProvider));
-    // A resource deleted out of band reads as an empty id, which tells the engine it is gone.
-    if (method === "read" && result === undefined) return { id: "", props: {} };
-    return result;
+    return await run(kind, name, method, args.map(withoutProvider));
   } catch (err) {
     throw toEngineError(err, name, method, args);
   }
+}
+
+/**
+ * The engine-facing contract, the same for every kind: the rules-driven diff, stable outputs carried through
+ * check, failures in the form the engine prints best, and the workspace guard around every remote call.
+ */
+async function run(kind: AnyKind, name: string, method: Method, args: unknown[]): Promise<unknown> {
+  const spec = withCommonOutputs(kind.spec);
+  switch (method) {
+    case "check": {
+      const [olds, news] = args as [Props | undefined, Props];
+      const out = await kind.check(olds, withoutOutputs(spec, news));
+      if (out.failures.length > 0) return { inputs: out.inputs, failures: out.failures.map(engineFailure) };
+      const inputs = out.inputs as Props;
+      const located = kind.locate ? () => kind.locate!(inputs as object) as Promise<Props | undefined> : undefined;
+      return { inputs: await withStableOutputs(spec, olds, inputs, located), failures: [] };
+    }
+    case "diff": {
+      const [, olds, news] = args as [string, Props, Props];
+      return diffByRules(spec, olds, news);
+    }
+    case "create": {
+      const [inputs] = args as [Props];
+      const result = await kind.create(inputs as object);
+      return { id: result.id, outs: await recordWorkspace(inputs, result.outs as Props) };
+    }
+    case "read": {
+      const [id, props] = args as [string, Props];
+      await guard(props, `${name} ${id}`);
+      const result = await kind.read(id, props as object);
+      // A resource deleted out of band reads as an empty id, which tells the engine it is gone.
+      if (result === undefined) return { id: "", props: {} };
+      const outs = await recordWorkspace(props, result.props as Props);
+      return { id: result.id, props: outs, inputs: result.inputs ? withFacts(spec, result.inputs as Props, outs) : undefined };
+    }
+    case "update": {
+      const [id, olds, news] = args as [string, Props, Props];
+      await guard(olds, `${name} ${id}`);
+      const result = await kind.update(id, olds as object, news as object);
+      return { outs: await recordWorkspace(news, result.outs as Props) };
+    }
+    case "delete": {
+      const [id, props] = args as [string, Props];
+      await guard(props, `${name} ${id}`);
+      await kind.delete(id, props as object);
+      return undefined;
+    }
+  }
+}
+
+const connectionOf = (props: Props) => props.connection as ConnectionInput | undefined;
+
+/** Refuses to touch a resource through a connection that reaches another workspace than the one it lives in. */
+async function guard(props: Props, what: string): Promise<void> {
+  if (typeof props.workspaceId !== "string") return;
+  await assertSameWorkspace(await clientFor(connectionOf(props)), props.workspaceId, what);
+}
+
+/** Outputs with the workspace the answers came from. */
+async function recordWorkspace(inputs: Props, outs: Props): Promise<Props> {
+  const id = (await clientFor(connectionOf(inputs))).workspaceId ?? (outs.workspaceId as string | undefined);
+  return id === undefined ? outs : { ...outs, workspaceId: id };
+}
+
+/** Refreshed inputs carry the stable outputs too, so the next check finds them in the stored inputs. */
+function withFacts(spec: KindSpec, inputs: Props, outs: Props): Props {
+  const out = { ...inputs };
+  for (const k of possiblyStable(spec)) if (outs[k] !== undefined) out[k] = outs[k];
+  return out;
+}
+
+/**
+ * The program registers every output as an input placeholder (so it is an output at all), and the Resource classes
+ * list the stable ones in `ignoreChanges`, so the engine hands back their old values: neither is the user's input.
+ */
+function withoutOutputs(spec: KindSpec, news: Props): Props {
+  const out: Props = {};
+  for (const [k, v] of Object.entries(news)) if (!(k in spec.outputs)) out[k] = v;
+  return out;
+}
+
+/**
+ * The engine prints a failure on a named property as "property <p> value {<value>} has a problem", looking the value
+ * up at the top level only: nested paths print `{<nil>}`, and a top-level secret would print. So the path goes into
+ * the reason and the property stays empty ("<Kind> resource '<name>' has a problem: <path>: <reason>").
+ */
+function engineFailure(f: CheckFailure): CheckFailure {
+  return { property: "", reason: f.property && f.property !== "(inputs)" ? `${f.property}: ${f.reason}` : f.reason };
 }
 
 /** The serialized provider travels in `__provider`; kinds never see it (the host adds it back to results). */

@@ -1,6 +1,6 @@
 // An external model (OpenAI-compatible) served through Databricks, with an AI gateway in front of it.
 // Set the key with `pulumi config set --secret openaiApiKey sk-...`: it reaches the API as
-// `openai_api_key_plaintext`, is stored only encrypted in state, and is compared by hash afterwards.
+// `openai_api_key_plaintext`, is stored only encrypted in state, and is the only value a preview masks.
 import * as pulumi from "@pulumi/pulumi";
 import * as serving from "pulumi-databricks-serving";
 
@@ -9,17 +9,17 @@ const apiKey = config.requireSecret("openaiApiKey");
 const callsPerMinute = config.getNumber("callsPerMinute") ?? 60;
 
 const chat = new serving.ServingEndpoint("chat", {
-  servedEntities: apiKey.apply((key) => [
+  servedEntities: [
     {
       name: "gpt-4o-mini",
       externalModel: {
         name: "gpt-4o-mini",
-        provider: "openai" as const,
-        task: "llm/v1/chat" as const,
-        openaiConfig: { openaiApiKeyPlaintext: key, openaiApiBase: config.get("openaiApiBase") ?? "https://api.openai.com/v1" },
+        provider: "openai",
+        task: "llm/v1/chat",
+        openaiConfig: { openaiApiKeyPlaintext: apiKey, openaiApiBase: config.get("openaiApiBase") ?? "https://api.openai.com/v1" },
       },
     },
-  ]),
+  ],
   aiGateway: {
     usageTracking: true,
     rateLimits: [{ calls: callsPerMinute, key: "user" }],

@@ -22,16 +22,44 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * otherwise. Non-idempotent creates are retried too: a dropped POST may have been applied, so callers adopt an
  * object that appears with their own name instead of failing (see `adopt` logic in resources).
  */
+export interface RequestOptions {
+  /**
+   * The request creates something anew each time it is applied (e.g. a model version): a dropped connection or a
+   * gateway timeout, after which the server may or may not have applied it, throws LostAnswer instead of retrying.
+   */
+  notIdempotent?: boolean;
+}
+
+/** No answer came back for a request the server may have applied; the caller must look before trying again. */
+export class LostAnswer extends Error {
+  constructor(readonly method: string, readonly path: string, override readonly cause: Error) {
+    super(redact(`${method} ${path}: the answer was lost (${cause.message}); the server may have applied the request`));
+    this.name = "LostAnswer";
+  }
+}
+
+/** A refused connection never reached the server, so nothing was applied and a retry is safe. */
+function isRefused(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+}
+
+/** The header real workspaces (and the embedded plane) send with every answer: the workspace's numeric id. */
+export const WORKSPACE_ID_HEADER = "x-databricks-org-id";
+
 export class ApiClient {
   readonly host: string;
   private readonly retryBudgetMs: number;
+  /** The workspace behind `host`, as its answers say (see WORKSPACE_ID_HEADER); undefined until one arrived. */
+  workspaceId?: string;
+  private identityRead?: Promise<string | undefined>;
 
   constructor(private readonly opts: ApiClientOptions) {
     this.host = opts.host.replace(/\/+$/, "");
     this.retryBudgetMs = opts.retryBudgetMs ?? 10 * 60 * 1000;
   }
 
-  async request<T>(method: HttpMethod, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
+  async request<T>(method: HttpMethod, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>, opts: RequestOptions = {}): Promise<T> {
     const url = new URL(this.host + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const started = Date.now();
@@ -43,6 +71,9 @@ export class ApiClient {
       try {
         res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       } catch (err) {
+        // A request the server may have applied before the connection dropped must not be sent twice blindly: the
+        // caller finds out what happened (see LostAnswer).
+        if (opts.notIdempotent && !isRefused(err)) throw new LostAnswer(method, path, err as Error);
         // The connection dropped or was refused: nothing came back, so try again within the budget.
         const waitMs = backoffDelay(attempt, { initialMs: 250, maxMs: 10_000 });
         if (Date.now() - started + waitMs > this.retryBudgetMs) {
@@ -52,10 +83,14 @@ export class ApiClient {
         await sleep(waitMs);
         continue;
       }
+      const id = res.headers.get(WORKSPACE_ID_HEADER);
+      if (id) this.workspaceId = id;
       const text = await res.text();
       if (res.ok) return (text ? JSON.parse(text) : {}) as T;
       const error = toApiError(res, text, method, path);
       if (!error.isRetryable) throw error;
+      // A gateway timeout may hide an applied request; 429 and 503 say it was not taken.
+      if (opts.notIdempotent && (error.status === 502 || error.status === 504)) throw new LostAnswer(method, path, error);
       const waitMs = error.retryAfterSeconds !== undefined
         ? error.retryAfterSeconds * 1000 + Math.round(Math.random() * 250)
         : backoffDelay(attempt, { initialMs: 500, maxMs: 20_000 });
@@ -77,11 +112,24 @@ export class ApiClient {
     return fetch(url, { method: init.method, headers, body: init.body });
   }
 
+  /**
+   * The workspace id behind this connection: from any earlier answer, else from one cheap read (who am I). Undefined
+   * when the workspace does not say (then identity checks are skipped rather than guessed).
+   */
+  identity(): Promise<string | undefined> {
+    if (this.workspaceId !== undefined) return Promise.resolve(this.workspaceId);
+    this.identityRead ??= this.get("/api/2.0/preview/scim/v2/Me").then(
+      () => this.workspaceId,
+      () => this.workspaceId,
+    );
+    return this.identityRead;
+  }
+
   get<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
     return this.request<T>("GET", path, undefined, query);
   }
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>("POST", path, body);
+  post<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T> {
+    return this.request<T>("POST", path, body, undefined, opts);
   }
   put<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>("PUT", path, body);
@@ -89,8 +137,9 @@ export class ApiClient {
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>("PATCH", path, body);
   }
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>("DELETE", path);
+  /** DELETE; a body is sent only when given (the MLflow registry's delete-tag routes take one). */
+  delete<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("DELETE", path, body);
   }
 }
 

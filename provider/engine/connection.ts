@@ -106,20 +106,44 @@ function embeddedDataDir(): string {
  */
 export function ensureEmbeddedPlane(dataDir = embeddedDataDir()): EmbeddedPlane {
   const running = readRunningPlane(dataDir);
-  if (running) return running;
-  const cli = path.resolve(__dirname, "../../../bin/dbserve.js");
-  progress(`no workspace configured: starting the embedded control plane in ${dataDir}`);
+  if (running) return announced(running, dataDir, "using");
+  const cli = path.join(packageRoot(), "bin/dbserve.js");
+  progress(`no workspace configured (DATABRICKS_HOST, a profile or databricks-serving:host): starting the embedded control plane in ${dataDir}`);
   try {
     execFileSync(process.execPath, [cli, "plane", "start", "--detach", "--data", dataDir], { stdio: ["ignore", "pipe", "inherit"], timeout: 60_000 });
   } catch (err) {
     // Another `pulumi` run may have started the same plane a moment ago: use it rather than fail.
     const raced = readRunningPlane(dataDir);
-    if (raced) return raced;
+    if (raced) return announced(raced, dataDir, "using");
     throw err;
   }
   const started = readRunningPlane(dataDir);
   if (!started) throw new Error(`the embedded control plane did not start in ${dataDir}: see ${path.join(dataDir, "plane.log")}`);
-  return started;
+  return announced(started, dataDir, "started");
+}
+
+/**
+ * Says where the embedded plane runs and how to stop it, once per provider process, so a run against it is never
+ * mistaken for a run against a workspace (a refresh against the wrong workspace is refused, see engine/workspace.ts).
+ */
+function announced(plane: EmbeddedPlane, dataDir: string, how: "started" | "using"): EmbeddedPlane {
+  progress(
+    `${how} the embedded control plane at ${plane.url} (data in ${dataDir}), not a Databricks workspace; ` +
+      `it keeps running between runs: stop it with \`npx dbserve plane stop --data ${dataDir}\`, or set DATABRICKS_HOST to manage a real workspace`,
+  );
+  return plane;
+}
+
+/** This package's root (from dist/provider/engine in an install, from provider/engine when run from source). */
+function packageRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string }).name === "pulumi-databricks-serving") return dir;
+    } catch {
+      // no package.json here: keep walking up
+    }
+  }
+  throw new Error(`cannot find the pulumi-databricks-serving package above ${__dirname}`);
 }
 
 function readRunningPlane(dataDir: string): EmbeddedPlane | undefined {

@@ -1,4 +1,5 @@
 import type { CheckFailure } from "./validate";
+import type { KindSpec } from "./plan";
 
 /** What `check` hands back to the engine: normalized inputs (canonical order, defaults, names) or failures. */
 export interface CheckOutcome<I> {
@@ -28,15 +29,23 @@ export interface ReadOutcome<O, I> {
  * One resource kind's implementation, loaded lazily inside the dynamic provider process. Inputs (`I`) are the
  * zod-parsed declaration; outputs (`O`) are everything `update`/`delete`/`read` need later, since those receive
  * only the stored outputs (pulumi/pulumi#9086).
+ *
+ * There is no per-kind `diff`: `dispatch` diffs every kind by the rules declared in `spec` (engine/plan.ts), carries
+ * stable outputs through `check`, and guards every call with the workspace the resource lives in.
  */
 export interface ResourceKind<I extends object, O extends object> {
+  readonly spec: KindSpec;
   check(olds: Partial<I> | undefined, news: Record<string, unknown>): Promise<CheckOutcome<I>>;
-  diff(id: string, olds: O, news: I): Promise<DiffOutcome>;
   create(inputs: I): Promise<{ id: string; outs: O }>;
   /** Resolves to undefined when the object no longer exists. */
   read(id: string, props: O): Promise<ReadOutcome<O, I> | undefined>;
   update(id: string, olds: O, news: I): Promise<{ outs: O }>;
   delete(id: string, props: O): Promise<void>;
+  /**
+   * The outputs of the object this resource manages, read from the server: `check` uses them when the stored
+   * inputs predate the stable outputs (right after a create, or state from an older release).
+   */
+  locate?(inputs: I): Promise<Partial<O> | undefined>;
 }
 
 

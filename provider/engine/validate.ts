@@ -32,20 +32,27 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-/** A zod issue as a sentence that names the bad value and what would be valid. */
-function explain(issue: z.core.$ZodIssue, input: unknown): string {
-  const got = describeValue(valueAt(input, issue.path));
+/**
+ * A zod issue as a sentence that names the bad value and what would be valid. Where the value may be a secret, the
+ * sentence keeps the reason and leaves the value out. A map key (an environment variable's name) is never secret.
+ */
+function explain(issue: z.core.$ZodIssue, input: unknown, secret: boolean): string {
+  const value = valueAt(input, issue.path);
+  const got = secret ? "" : `got ${describeValue(value)}`;
+  const join = (...parts: string[]) => parts.filter((p) => p !== "").join("; ");
   switch (issue.code) {
+    case "invalid_key": {
+      const key = String(issue.path[issue.path.length - 1]);
+      return `${JSON.stringify(key)} is not a valid name: ${issue.issues.map((i) => i.message).join("; ")}`;
+    }
     case "invalid_value":
-      return `got ${got}; valid values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      return join(got, `valid values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
     case "unrecognized_keys":
       return `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}: remove them or check the spelling`;
     case "invalid_type":
-      return valueAt(input, issue.path) === undefined
-        ? `is required (expected ${issue.expected})`
-        : `got ${got}; expected ${issue.expected}`;
+      return value === undefined ? `is required (expected ${issue.expected})` : join(got, `expected ${issue.expected}`);
     default:
-      return `got ${got}: ${issue.message}`;
+      return secret ? `${issue.message} (the value is not shown: it may be a secret)` : `${got}: ${issue.message}`;
   }
 }
 
@@ -68,6 +75,7 @@ export function withoutOutputPlaceholders(schema: z.ZodType, input: unknown): un
 export function parseInputs<S extends z.ZodType>(
   schema: S,
   raw: unknown,
+  opts: { isSecretPath?: (property: string) => boolean } = {},
 ): { value?: z.infer<S>; failures: CheckFailure[]; input: unknown } {
   const input = withoutOutputPlaceholders(schema, raw);
   const result = schema.safeParse(input);
@@ -78,7 +86,8 @@ export function parseInputs<S extends z.ZodType>(
   for (const issue of result.error.issues) {
     if (touchesUnknown(input, issue.path)) continue;
     const property = formatPath(issue.path) || "(inputs)";
-    failures.push({ property, reason: explain(issue, input) });
+    const secret = issue.code !== "invalid_key" && (opts.isSecretPath?.(property) ?? false);
+    failures.push({ property, reason: explain(issue, input, secret) });
   }
   return { failures, input };
 }

@@ -4,7 +4,10 @@ import { z } from "zod";
 import { DatabricksApiError } from "../client/errors";
 import { clientFor, connectionSchema } from "../engine/connection";
 import type { ResourceKind } from "../engine/kind";
-import { compact, jsonEqual } from "../engine/reconcile";
+import { compact } from "../engine/reconcile";
+import { localOnly, replaces, stable, updates } from "../engine/fields";
+import type { KindSpec } from "../engine/plan";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
@@ -28,10 +31,10 @@ export const endpointPermissionsInputs = z.strictObject({
    * The endpoint's id (not its name): permissions belong to one endpoint object, so pass the endpoint resource's
    * `endpointId` output and a replaced endpoint's new id flows in.
    */
-  endpointId: z.string().min(1),
+  endpointId: replaces(z.string().min(1), "permissions belong to one endpoint object: a new endpoint gets a new ACL"),
   /** The direct grants, exactly (inherited grants such as the admins group's are not listed and not touched). */
-  accessControl: z.array(grantSchema),
-  connection: connectionSchema.optional(),
+  accessControl: updates(z.array(grantSchema), "one PUT replaces the direct grants"),
+  connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
 });
 export type EndpointPermissionsInputs = z.infer<typeof endpointPermissionsInputs>;
 export type EndpointPermissionsOutputs = EndpointPermissionsInputs & { objectId?: string };
@@ -61,7 +64,10 @@ function directGrants(p: serving.ServingEndpointPermissions): Grant[] {
   return normalizeGrants(out);
 }
 
+const spec: KindSpec = { inputs: endpointPermissionsInputs, outputs: { objectId: stable } };
+
 export const kind: ResourceKind<EndpointPermissionsInputs, EndpointPermissionsOutputs> = {
+  spec,
   async check(_olds, news) {
     const { value, failures } = parseInputs(endpointPermissionsInputs, news);
     if (!value) return { inputs: news as EndpointPermissionsInputs, failures };
@@ -73,12 +79,6 @@ export const kind: ResourceKind<EndpointPermissionsInputs, EndpointPermissionsOu
     });
     if (dupes.length) return { inputs: value, failures: dupes };
     return { inputs: { ...value, accessControl: normalizeGrants(value.accessControl) }, failures: [] };
-  },
-
-  async diff(_id, olds, news) {
-    const changed = (["endpointId", "accessControl", "connection"] as const).filter((k) => !jsonEqual(olds[k], news[k]));
-    if (changed.length === 0) return { changes: false };
-    return { changes: undefined, replaces: changed.filter((k) => k === "endpointId") };
   },
 
   async create(inputs) {
@@ -99,6 +99,12 @@ export const kind: ResourceKind<EndpointPermissionsInputs, EndpointPermissionsOu
     }
     const inputs: EndpointPermissionsInputs = compact({ endpointId: id, accessControl: directGrants(p), connection: props.connection });
     return { id, props: compact({ ...inputs, objectId: p.object_id }), inputs };
+  },
+
+  async locate(inputs) {
+    const client = await clientFor(inputs.connection);
+    const p = await client.get<serving.ServingEndpointPermissions>(path(inputs.endpointId));
+    return { objectId: p.object_id };
   },
 
   async update(_id, _olds, news) {
@@ -128,6 +134,6 @@ export class EndpointPermissions extends pulumi.dynamic.Resource {
   declare readonly objectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: EndpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, objectId: undefined }, opts, MODULE, "EndpointPermissions");
+    super(provider, name, { ...args, ...outputPlaceholders(spec) }, registrationOptions(spec, opts), MODULE, "EndpointPermissions");
   }
 }

@@ -3,11 +3,18 @@ import { z } from "zod";
 import { DatabricksApiError } from "../client/errors";
 import { clientFor, connectionSchema } from "../engine/connection";
 import type { ResourceKind } from "../engine/kind";
-import { compact, declaredFromRemote, jsonEqual } from "../engine/reconcile";
+import { compact, declaredFromRemote } from "../engine/reconcile";
+import { localOnly, replaces, stable, stableUnless, updates } from "../engine/fields";
+import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId, ownershipOf } from "../engine/ownership";
+import type { KindSpec } from "../engine/plan";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
+import { progress } from "../serving/remote";
+import { deleteModelTag, modelTags, setModelTags, type RegistryTag } from "../uc/registry";
 import { ArgsOf, MODULE } from "../engine/types";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
-import { ModelVersionInfo, aliasPath, modelFullName, modelPath, versionNumber, versionPath } from "../uc/names";
+import { ModelVersionInfo, aliasPath, modelFullName, versionNumber } from "../uc/names";
+import { versionFailures } from "../uc/versions";
 
 /** Alias names as Unity Catalog accepts them; `latest` and `v<N>` are reserved (they already mean a version). */
 const aliasName = z
@@ -19,11 +26,14 @@ const aliasName = z
 export const modelAliasInputs = z
   .object({
     /** The registered model's full name, usually `RegisteredModel.fullName`. */
-    model: modelFullName,
-    alias: aliasName,
+    model: replaces(modelFullName, "an alias belongs to one model"),
+    alias: replaces(aliasName, "a new alias name is a new alias (the old one is removed)"),
     /** The version the alias points to, usually `ModelVersion.version`; moving it is an in-place update. */
-    version: versionNumber,
-    connection: connectionSchema.optional(),
+    version: updates(versionNumber, "PUT the alias onto the new version"),
+    /** Take over an alias this resource did not set (another stack's, or one set by hand). */
+    adopt: adoptInput,
+    managedBy: managedByInput,
+    connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
   })
   .strict();
 export type ModelAliasInputs = z.infer<typeof modelAliasInputs>;
@@ -36,8 +46,10 @@ export const modelAliasOutputs = modelAliasInputs.extend({
 });
 export type ModelAliasOutputs = z.infer<typeof modelAliasOutputs>;
 
+const derived = (inputs: ModelAliasInputs) => ({ entityVersion: String(inputs.version), uri: `models:/${inputs.model}@${inputs.alias}` });
+
 function toOutputs(inputs: ModelAliasInputs): ModelAliasOutputs {
-  return compact({ ...inputs, entityVersion: String(inputs.version), uri: `models:/${inputs.model}@${inputs.alias}` });
+  return compact({ ...inputs, ...derived(inputs) });
 }
 
 function declaredInputs(outs: ModelAliasOutputs): ModelAliasInputs {
@@ -50,57 +62,68 @@ const parseId = (id: string) => {
   return { model: id.slice(0, i), alias: id.slice(i + 1) };
 };
 
-/**
- * At preview, when everything is known: the target version must exist and be READY. A model that does not exist
- * yet (created in this same update) cannot be checked, so it is not.
- */
+/** At preview, when everything is known: the target version must exist and be READY (uc/versions.ts). */
 async function targetFailures(inputs: ModelAliasInputs): Promise<CheckFailure[]> {
-  const client = await clientFor(inputs.connection);
+  return versionFailures(await clientFor(inputs.connection), inputs.model, inputs.version, "version", `alias @${inputs.alias}`);
+}
+
+const spec: KindSpec = { inputs: modelAliasInputs, outputs: { entityVersion: stableUnless("version"), uri: stable } };
+
+/**
+ * Aliases have no tags of their own, so an alias's owner marker is a registry tag on its model, one per alias.
+ * It is set before the alias itself, so an interrupted create always finds its marker.
+ */
+const markerKey = (alias: string) => `pulumi-alias-owner.${alias}`;
+
+function aliasOwnership(tags: RegistryTag[] | undefined, alias: string, mine: string | undefined) {
+  const marker = (tags ?? []).find((t) => t.key === markerKey(alias))?.value;
+  return ownershipOf(marker, false, mine);
+}
+
+const describeAlias = (model: string, alias: string) => `alias @${alias} of ${model}`;
+
+/** The version an alias points to now, or undefined when it is not set. */
+async function currentTarget(client: Awaited<ReturnType<typeof clientFor>>, model: string, alias: string): Promise<number | undefined> {
   try {
-    await client.get(modelPath(inputs.model));
+    return Number((await client.get<ModelVersionInfo>(aliasPath(model, alias))).version);
   } catch (err) {
-    if (err instanceof DatabricksApiError) return []; // not there yet, or not ours to read: nothing to check against
+    if (err instanceof DatabricksApiError && err.isNotFound) return undefined;
     throw err;
   }
-  let info: ModelVersionInfo;
-  try {
-    info = await client.get<ModelVersionInfo>(versionPath(inputs.model, inputs.version));
-  } catch (err) {
-    if (!(err instanceof DatabricksApiError && err.isNotFound)) return [];
-    const list = await client
-      .get<{ model_versions?: ModelVersionInfo[] }>(`${modelPath(inputs.model)}/versions`, { max_results: 1000 })
-      .catch(() => ({ model_versions: [] as ModelVersionInfo[] }));
-    const ready = (list.model_versions ?? []).filter((v) => v.status === "READY").map((v) => v.version);
-    return [{
-      property: "version",
-      reason:
-        `version ${inputs.version} of ${inputs.model} does not exist (deleted, or not created yet), so alias @${inputs.alias} cannot point to it; ` +
-        `existing READY versions: ${ready.length ? ready.join(", ") : "none"}. If a ModelVersion in this program creates it, pass its \`version\` output instead of a number, so the alias waits for it.`,
-    }];
-  }
-  if (info.status !== "READY") {
-    return [{ property: "version", reason: `version ${inputs.version} of ${inputs.model} is ${info.status}; an alias may only point to a READY version` }];
-  }
-  return [];
 }
 
 export const kind: ResourceKind<ModelAliasInputs, ModelAliasOutputs> = {
-  async check(_olds, news) {
+  spec,
+
+  async check(olds, news) {
     const { value, failures } = parseInputs(modelAliasInputs, news);
     if (value) failures.push(...(await targetFailures(value)));
-    return { inputs: (value ?? news) as ModelAliasInputs, failures };
-  },
-
-  async diff(_id, olds, news) {
-    const old = declaredInputs(olds);
-    const replaces = (["model", "alias"] as const).filter((k) => !jsonEqual(old[k], news[k]));
-    const inPlace = (["version", "connection"] as const).some((k) => !jsonEqual(old[k], news[k]));
-    if (replaces.length === 0 && !inPlace) return { changes: false };
-    return { changes: undefined, replaces: [...replaces] };
+    // Creating an alias another stack (or someone by hand) already set fails at preview.
+    if (value && failures.length === 0 && (!olds || Object.keys(olds).length === 0) && value.adopt !== true) {
+      const client = await clientFor(value.connection);
+      const existing = await currentTarget(client, value.model, value.alias).catch(() => undefined);
+      if (existing !== undefined) {
+        const ownership = aliasOwnership(await modelTags(client, value.model).catch(() => undefined), value.alias, value.managedBy);
+        try {
+          mayAdopt(describeAlias(value.model, value.alias), ownership as Exclude<typeof ownership, never>, value.adopt, "choose another alias name");
+        } catch (err) {
+          failures.push({ property: "alias", reason: (err as Error).message });
+        }
+      }
+    }
+    // The derived outputs ride along, so they are known at preview like the declared values they come from.
+    return { inputs: (value ? { ...value, ...derived(value) } : news) as ModelAliasInputs, failures };
   },
 
   async create(inputs) {
     const client = await clientFor(inputs.connection);
+    const what = describeAlias(inputs.model, inputs.alias);
+    if ((await currentTarget(client, inputs.model, inputs.alias)) !== undefined) {
+      const ownership = aliasOwnership(await modelTags(client, inputs.model), inputs.alias, inputs.managedBy);
+      mayAdopt(what, ownership, inputs.adopt, "choose another alias name");
+      if (ownership.state !== "ours") progress(`${what} already exists: adopting it (adopt: true)`);
+    }
+    if (inputs.managedBy) await setModelTags(client, inputs.model, [{ key: markerKey(inputs.alias), value: inputs.managedBy }]);
     await client.put(aliasPath(inputs.model, inputs.alias), { version_num: inputs.version });
     return { id: `${inputs.model}@${inputs.alias}`, outs: toOutputs(inputs) };
   },
@@ -120,9 +143,12 @@ export const kind: ResourceKind<ModelAliasInputs, ModelAliasOutputs> = {
     return { id, props: toOutputs(inputs), inputs };
   },
 
-  async update(id, _olds, news) {
+  async update(id, olds, news) {
     const client = await clientFor(news.connection);
     const { model, alias } = parseId(id);
+    const ownership = aliasOwnership(await modelTags(client, model), alias, olds.managedBy);
+    if (ownership.state === "foreign" && ownership.owner !== news.managedBy) mayAdopt(describeAlias(model, alias), ownership, news.adopt, "remove it from this stack");
+    if (news.managedBy && (ownership.state !== "ours" || news.managedBy !== olds.managedBy)) await setModelTags(client, model, [{ key: markerKey(alias), value: news.managedBy }]);
     await client.put(aliasPath(model, alias), { version_num: news.version });
     return { outs: toOutputs(news) };
   },
@@ -130,15 +156,23 @@ export const kind: ResourceKind<ModelAliasInputs, ModelAliasOutputs> = {
   async delete(id, props) {
     const client = await clientFor(props.connection);
     const { model, alias } = parseId(id);
+    const tags = await modelTags(client, model);
+    if (tags === undefined) return; // the model went, and its aliases with it
+    const ownership = aliasOwnership(tags, alias, props.managedBy);
+    if (ownership.state === "foreign") {
+      progress(leftInPlace(describeAlias(model, alias), ownership.owner));
+      return;
+    }
     await client.delete(aliasPath(model, alias)).catch((err: unknown) => {
       if (!(err instanceof DatabricksApiError && err.isNotFound)) throw err;
     });
+    await deleteModelTag(client, model, markerKey(alias));
   },
 };
 
 const provider = makeProvider("ModelAlias");
 
-export type ModelAliasArgs = ArgsOf<z.input<typeof modelAliasInputs>>;
+export type ModelAliasArgs = ArgsOf<Omit<z.input<typeof modelAliasInputs>, "managedBy">>;
 
 /**
  * A Unity Catalog model alias (e.g. `champion`) pointing at a version. Moving it to another version is an in-place
@@ -159,7 +193,7 @@ export class ModelAlias extends pulumi.dynamic.Resource {
   readonly uri: pulumi.Output<string>;
 
   constructor(name: string, args: ModelAliasArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args }, opts, MODULE, "ModelAlias");
+    super(provider, name, { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelAlias", name), ...outputPlaceholders(spec) }, registrationOptions(spec, opts), MODULE, "ModelAlias");
     this.entityVersion = pulumi.all([this.urn, args.version]).apply(([, v]) => String(Number(v)));
     this.uri = pulumi.all([this.urn, args.model, args.alias]).apply(([, m, a]) => `models:/${m.toLowerCase()}@${a.toLowerCase()}`);
   }

@@ -1,17 +1,23 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { createHash } from "node:crypto";
 import { backoffDelay, sleep } from "../client/backoff";
 import { DatabricksApiError } from "../client/errors";
-import type { ApiClient } from "../client/http";
+import { LostAnswer, type ApiClient } from "../client/http";
 import { clientFor, connectionSchema } from "../engine/connection";
+import { computed, localOnly, replaces, stable, updates } from "../engine/fields";
 import { PartialFailure, type ResourceKind } from "../engine/kind";
-import { compact, declaredFromRemote, jsonEqual } from "../engine/reconcile";
+import { leftInPlace, managedByInput, ownerId, OWNER_TAG } from "../engine/ownership";
+import type { KindSpec } from "../engine/plan";
+import { compact, declaredFromRemote } from "../engine/reconcile";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
+import { ownerTags, ownershipOfTags, setVersionTags, versionTags, type RegistryTag } from "../uc/registry";
 import { ArgsOf, MODULE } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { hashModelFiles, inspectModelDirectory } from "../uc/local-model";
-import { MLFLOW_UC_API, ModelVersionInfo, modelFullName, versionPath } from "../uc/names";
+import { MLFLOW_UC_API, ModelVersionInfo, modelFullName, modelPath, versionPath } from "../uc/names";
 import { TemporaryCredentials, uploadModelFiles } from "../uc/upload";
 import { makeProvider } from "../shim";
 
@@ -21,26 +27,30 @@ const SOURCE_SCHEMES = ["runs:/", "models:/", "dbfs:/", "s3://", "s3a://", "abfs
 export const modelVersionInputs = z
   .object({
     /** The registered model's full name, usually `RegisteredModel.fullName`. */
-    model: modelFullName,
+    model: replaces(modelFullName, "a version belongs to one model"),
     /** An artifact URI to register, e.g. `runs:/<run_id>/model`. Exactly one of `source` and `directory`. */
-    source: z
-      .string()
-      .refine((s) => SOURCE_SCHEMES.some((p) => s.startsWith(p)), `must be an artifact URI starting with one of ${SOURCE_SCHEMES.join(", ")}; for files on this machine use \`directory\``)
-      .optional(),
+    source: replaces(
+      z
+        .string()
+        .refine((s) => SOURCE_SCHEMES.some((p) => s.startsWith(p)), `must be an artifact URI starting with one of ${SOURCE_SCHEMES.join(", ")}; for files on this machine use \`directory\``)
+        .optional(),
+      "versions are immutable: new content is a new version",
+    ),
     /**
      * A local model directory that the resource uploads, relative to the program's folder: an MLflow model (with its
      * MLmodel file) or a Hugging Face snapshot (config.json + weights), registered as a `transformers` model.
      */
-    directory: z.string().min(1).optional(),
+    directory: localOnly(z.string().min(1).optional(), "where the files are read from; their content is `contentHash`"),
     /** The MLflow run that produced the model (lineage). */
-    runId: z.string().min(1).optional(),
+    runId: replaces(z.string().min(1).optional(), "versions are immutable"),
     /** The version's description; the only field that changes in place. */
-    comment: z.string().max(4096).optional(),
+    comment: updates(z.string().max(4096).optional(), "PATCH comment"),
     /** Set by `check` from the directory's files; a new hash means a new version. */
-    contentHash: z.string().optional(),
+    contentHash: replaces(z.string().optional(), "new files are a new version"),
     /** How long to wait for READY (Pulumi's customTimeouts do not reach dynamic providers). Default 1200. */
-    waitTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
-    connection: connectionSchema.optional(),
+    waitTimeoutSeconds: localOnly(z.number().int().min(1).max(86_400).optional(), "how long the provider waits"),
+    managedBy: managedByInput,
+    connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
   })
   .strict();
 export type ModelVersionInputs = z.infer<typeof modelVersionInputs>;
@@ -63,9 +73,6 @@ function declaredInputs(outs: ModelVersionOutputs): ModelVersionInputs {
   return rest as ModelVersionInputs;
 }
 
-/** Anything that identifies the version's content: a change is a new version, never a mutation. */
-const REPLACE_ON = ["model", "source", "contentHash", "runId"] as const;
-
 const parseId = (id: string): { model: string; version: number } => {
   const i = id.lastIndexOf("/");
   return { model: id.slice(0, i), version: Number(id.slice(i + 1)) };
@@ -86,7 +93,24 @@ function crossFieldFailures(news: Record<string, unknown>): CheckFailure[] {
   return [];
 }
 
+const spec: KindSpec = {
+  inputs: modelVersionInputs,
+  outputs: { version: stable, status: computed, storageLocation: stable, registeredSource: stable, createdAt: stable },
+};
+
+/** Registry tag naming one create: the same resource registering the same content gets the same key. */
+export const CREATE_KEY_TAG = "pulumi-create-key";
+
+function createKey(inputs: ModelVersionInputs): string {
+  const identity = JSON.stringify([inputs.managedBy ?? "", inputs.model, inputs.source ?? "", inputs.contentHash ?? "", inputs.runId ?? ""]);
+  return createHash("sha256").update(identity).digest("hex").slice(0, 32);
+}
+
+const describeVersion = (model: string, version: number | string) => `version ${version} of ${model}`;
+
 export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
+  spec,
+
   async check(_olds, news) {
     const { value, failures } = parseInputs(modelVersionInputs, news);
     failures.push(...crossFieldFailures(news));
@@ -99,15 +123,6 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
       else inputs.contentHash = hashModelFiles(inspected.files);
     }
     return { inputs, failures };
-  },
-
-  async diff(_id, olds, news) {
-    const old = declaredInputs(olds);
-    const replaces = REPLACE_ON.filter((k) => !jsonEqual(old[k], news[k]));
-    // A moved directory with the same content is the same version: recorded, nothing sent.
-    const inPlace = (["comment", "directory", "waitTimeoutSeconds", "connection"] as const).some((k) => !jsonEqual(old[k], news[k]));
-    if (replaces.length === 0 && !inPlace) return { changes: false };
-    return { changes: undefined, replaces: [...replaces] };
   },
 
   async create(inputs) {
@@ -125,24 +140,43 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
       files = inspected.files;
       source = dir;
     }
-    const created = await client.post<{ model_version: { version: string; storage_location?: string } }>(
-      `${MLFLOW_UC_API}/create`,
-      compact({ name: inputs.model, source, run_id: inputs.runId, description: inputs.comment }),
-    );
-    const version = Number(created.model_version.version);
+    const key = createKey(inputs);
+    // A version this resource registered before (an answer lost, or a run killed before Pulumi saved it) is resumed,
+    // never registered twice: creating a version is the one create the server does not refuse when repeated.
+    let found = await findOwnVersion(client, inputs.model, source, key);
+    if (!found) {
+      try {
+        const created = await client.post<{ model_version: ModelVersionInfo }>(
+          `${MLFLOW_UC_API}/create`,
+          compact({ name: inputs.model, source, run_id: inputs.runId, description: inputs.comment, tags: [...ownerTags(inputs.managedBy), { key: CREATE_KEY_TAG, value: key }] }),
+          { notIdempotent: true },
+        );
+        found = { ...created.model_version, version: Number(created.model_version.version) };
+      } catch (err) {
+        if (!(err instanceof LostAnswer)) throw err;
+        found = await findOwnVersion(client, inputs.model, source, key);
+        if (!found) throw new Error(`${err.message}; no version of ${inputs.model} carries this resource's create key, so nothing was registered: run \`pulumi up\` again`);
+        progress(`${describeVersion(inputs.model, found.version)}: the answer to its create was lost; found it by its create key and resumed`);
+      }
+    } else {
+      progress(`${describeVersion(inputs.model, found.version)} was registered by this resource before (interrupted run): resuming it`);
+    }
+    const version = Number(found.version);
     const id = `${inputs.model}/${version}`;
     try {
-      if (files.length > 0) {
-        const creds = await client.post<TemporaryCredentials>(`${MLFLOW_UC_API}/generate-temporary-credentials`, {
-          name: inputs.model,
-          version: String(version),
-          operation: "MODEL_VERSION_OPERATION_READ_WRITE",
-        });
-        const storage = creds.storage_location ?? created.model_version.storage_location ?? "";
-        progress(`${id}: uploading ${files.length} file(s) from ${inputs.directory}`);
-        await uploadModelFiles(client, creds, storage, files, (m) => progress(`${id}: ${m}`));
+      if (found.status === "PENDING_REGISTRATION") {
+        if (files.length > 0) {
+          const creds = await client.post<TemporaryCredentials>(`${MLFLOW_UC_API}/generate-temporary-credentials`, {
+            name: inputs.model,
+            version: String(version),
+            operation: "MODEL_VERSION_OPERATION_READ_WRITE",
+          });
+          const storage = creds.storage_location ?? found.storage_location ?? "";
+          progress(`${id}: uploading ${files.length} file(s) from ${inputs.directory}`);
+          await uploadModelFiles(client, creds, storage, files, (m) => progress(`${id}: ${m}`));
+        }
+        await client.post(`${MLFLOW_UC_API}/finalize`, { name: inputs.model, version: String(version) });
       }
-      await client.post(`${MLFLOW_UC_API}/finalize`, { name: inputs.model, version: String(version) });
       const info = await waitForReady(client, inputs.model, version, (inputs.waitTimeoutSeconds ?? 1200) * 1000);
       return { id, outs: toOutputs(inputs, info) };
     } catch (err) {
@@ -154,6 +188,13 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
       await client.delete(versionPath(inputs.model, version)).catch(() => undefined);
       throw new Error(`${(err as Error).message} (the incomplete version ${version} of ${inputs.model} was deleted; fix the cause and run \`pulumi up\` again)`);
     }
+  },
+
+  async locate(inputs) {
+    const client = await clientFor(inputs.connection);
+    const source = inputs.directory !== undefined ? path.resolve(inputs.directory) : inputs.source;
+    const found = await findOwnVersion(client, inputs.model, source, createKey(inputs));
+    return found ? toOutputs(inputs, found) : undefined;
   },
 
   async read(id, props) {
@@ -182,6 +223,14 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
         throw err;
       });
     }
+    if (news.managedBy && news.managedBy !== olds.managedBy) {
+      const tags = await versionTags(client, model, version);
+      const ownership = ownershipOfTags(tags, olds.managedBy);
+      if (ownership.state === "foreign" && ownership.owner !== news.managedBy) {
+        throw new Error(`${describeVersion(model, version)} is owned by ${ownership.owner}: this stack will not change it`);
+      }
+      await setVersionTags(client, model, version, ownerTags(news.managedBy));
+    }
     const wanted = news.comment ?? "";
     if (wanted !== (info.comment ?? "") && (news.comment !== undefined || olds.comment !== undefined)) {
       info = await client.patch<ModelVersionInfo>(versionPath(model, version), { comment: wanted });
@@ -199,6 +248,11 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
       if (err instanceof DatabricksApiError && err.isNotFound) return;
       throw err;
     }
+    const ownership = ownershipOfTags(await versionTags(client, model, version), props.managedBy);
+    if (ownership.state === "foreign") {
+      progress(leftInPlace(describeVersion(model, version), ownership.owner));
+      return;
+    }
     const aliases = (info.aliases ?? []).map((a) => a.alias_name).filter((a): a is string => !!a);
     if (aliases.length > 0) {
       // Unity Catalog would silently delete the aliases with the version, and whatever serves "@alias" would break.
@@ -212,6 +266,28 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
     });
   },
 };
+
+/**
+ * The version this resource registered with this content, if any: versions whose recorded source is ours (normally
+ * none or one), newest first, checked for our create key. Bounded: a create costs one list when there is none.
+ */
+async function findOwnVersion(client: ApiClient, model: string, source: string | undefined, key: string): Promise<ModelVersionInfo | undefined> {
+  let list: { model_versions?: ModelVersionInfo[] };
+  try {
+    list = await client.get<{ model_versions?: ModelVersionInfo[] }>(`${modelPath(model)}/versions`, { max_results: 1000 });
+  } catch (err) {
+    if (err instanceof DatabricksApiError && err.isNotFound) return undefined;
+    throw err;
+  }
+  const candidates = (list.model_versions ?? [])
+    .filter((v) => v.source === source && v.status !== "FAILED_REGISTRATION")
+    .sort((a, b) => Number(b.version) - Number(a.version));
+  for (const v of candidates) {
+    const tags: RegistryTag[] = (await versionTags(client, model, Number(v.version))) ?? [];
+    if (tags.some((t) => t.key === CREATE_KEY_TAG && t.value === key)) return { ...v, version: Number(v.version) };
+  }
+  return undefined;
+}
 
 function toOutputs(inputs: ModelVersionInputs, info: ModelVersionInfo): ModelVersionOutputs {
   return compact({
@@ -254,7 +330,7 @@ async function waitForReady(client: ApiClient, model: string, version: number, t
 
 const provider = makeProvider("ModelVersion");
 
-export type ModelVersionArgs = ArgsOf<Omit<z.input<typeof modelVersionInputs>, "contentHash">>;
+export type ModelVersionArgs = ArgsOf<Omit<z.input<typeof modelVersionInputs>, "contentHash" | "managedBy">>;
 
 /**
  * A model version in Unity Catalog, registered from an artifact URI (`source`) or from local files (`directory`,
@@ -283,8 +359,8 @@ export class ModelVersion extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, contentHash: undefined, version: undefined, status: undefined, storageLocation: undefined, registeredSource: undefined, createdAt: undefined },
-      opts,
+      { ...args, contentHash: undefined, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelVersion", name), ...outputPlaceholders(spec) },
+      registrationOptions(spec, opts),
       MODULE,
       "ModelVersion",
     );

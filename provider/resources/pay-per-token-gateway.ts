@@ -2,26 +2,35 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clientFor, connectionSchema } from "../engine/connection";
 import type { ResourceKind } from "../engine/kind";
-import { compact, jsonEqual } from "../engine/reconcile";
+import { compact } from "../engine/reconcile";
+import { localOnly, replaces, stable, updates } from "../engine/fields";
+import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId } from "../engine/ownership";
+import { declaredOf, type KindSpec } from "../engine/plan";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { checkResidency, resolveWorkspaceGeo, workspaceGeoInput } from "../residency";
 import { makeProvider } from "../shim";
 import { getEndpoint, syncGateway, syncTags } from "../serving/endpoint-ops";
+import { endpointOwnership, tagsToWire } from "../serving/wire";
 import { normalizeAiGateway, normalizeTags } from "../serving/normalize";
 import { progress } from "../serving/remote";
 import { aiGatewaySchema, endpointNameSchema, tagsSchema } from "../serving/schemas";
 import { ENDPOINTS } from "../serving/wait";
 import { aiGatewayFromWire, aiGatewayToWire, tagsFromWire, type WireAiGateway, type WireEndpoint, type WireTag } from "../serving/wire";
+import { RESERVED_TAGS } from "../engine/ownership";
 
 export const payPerTokenGatewayInputs = z.strictObject({
   /** The pre-provisioned pay-per-token endpoint, e.g. `databricks-meta-llama-3-3-70b-instruct`. */
-  endpoint: endpointNameSchema,
-  aiGateway: aiGatewaySchema.optional(),
+  endpoint: replaces(endpointNameSchema, "another endpoint's gateway (the first one's is restored)"),
+  aiGateway: updates(aiGatewaySchema.optional(), "PUT ai-gateway"),
   /** The endpoint's tags while this resource exists (exactly these). */
-  tags: tagsSchema.optional(),
-  workspaceGeo: workspaceGeoInput.optional(),
-  connection: connectionSchema.optional(),
+  tags: updates(tagsSchema.optional(), "PATCH tags"),
+  workspaceGeo: localOnly(workspaceGeoInput.optional(), "only feeds the residency check at preview"),
+  /** Take over the gateway of an endpoint another stack's PayPerTokenGateway manages. */
+  adopt: adoptInput,
+  managedBy: managedByInput,
+  connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
 });
 export type PayPerTokenGatewayInputs = z.infer<typeof payPerTokenGatewayInputs>;
 
@@ -33,16 +42,17 @@ export type PayPerTokenGatewayOutputs = PayPerTokenGatewayInputs & {
   originalTags: WireTag[];
 };
 
-const SERVER_FIELDS = ["endpointId", "task", "originalAiGateway", "originalTags"] as const;
+const spec: KindSpec = {
+  inputs: payPerTokenGatewayInputs,
+  outputs: { endpointId: stable, task: stable, originalAiGateway: stable, originalTags: stable },
+};
 
-function declaredInputs(outs: PayPerTokenGatewayOutputs): PayPerTokenGatewayInputs {
-  const copy = { ...outs } as Record<string, unknown>;
-  for (const k of SERVER_FIELDS) delete copy[k];
-  return copy as PayPerTokenGatewayInputs;
-}
+const declaredInputs = (outs: PayPerTokenGatewayOutputs) => declaredOf(spec, outs) as PayPerTokenGatewayInputs;
 
-/** Our tags are authoritative while we manage the endpoint (no managed-by tag: we did not create it). */
-const tagList = (tags: Record<string, string> | undefined): WireTag[] => Object.entries(tags ?? {}).map(([key, value]) => (value === "" ? { key } : { key, value }));
+/** The endpoint's tags as they were, without any owner marker (restored on delete). */
+const withoutMarkers = (tags: WireTag[] | undefined): WireTag[] => (tags ?? []).filter((t) => !(RESERVED_TAGS as readonly string[]).includes(t.key));
+
+const describeGateway = (endpoint: string) => `the AI gateway of pay-per-token endpoint ${endpoint}`;
 
 const opts = { timeoutMs: 10 * 60 * 1000, progress };
 
@@ -61,14 +71,20 @@ async function apply(inputs: PayPerTokenGatewayInputs, ep: WireEndpoint): Promis
   const client = await clientFor(inputs.connection);
   const name = inputs.endpoint;
   await syncGateway(client, name, aiGatewayToWire(inputs.aiGateway ?? {}), ep, opts);
-  await syncTags(client, name, tagList(inputs.tags), ep, opts);
+  // Our tags are authoritative while we manage the endpoint, with the owner marker so no other stack takes it silently.
+  await syncTags(client, name, tagsToWire(inputs.tags, inputs.managedBy), ep, opts);
   return (await getEndpoint(client, name)) as WireEndpoint;
 }
 
 export const kind: ResourceKind<PayPerTokenGatewayInputs, PayPerTokenGatewayOutputs> = {
-  async check(_olds, news) {
+  spec,
+
+  async check(olds, news) {
     const { value, failures } = parseInputs(payPerTokenGatewayInputs, news);
     if (!value) return { inputs: news as PayPerTokenGatewayInputs, failures };
+    const normalized = compact({ ...value, aiGateway: normalizeAiGateway(value.aiGateway), tags: normalizeTags(value.tags) });
+    // The endpoint, its Geo and its owner were checked when it was declared: an unchanged endpoint costs no call.
+    if (olds && (olds as PayPerTokenGatewayInputs).endpoint === value.endpoint) return { inputs: normalized, failures: [] };
     const client = await clientFor(value.connection);
     const ep = await getEndpoint(client, value.endpoint);
     if (!ep || !isPayPerToken(ep)) {
@@ -79,26 +95,35 @@ export const kind: ResourceKind<PayPerTokenGatewayInputs, PayPerTokenGatewayOutp
     const geo = await resolveWorkspaceGeo(value.workspaceGeo, () => clientFor(value.connection));
     const residency = geo ? checkResidency({ ...geo, model: value.endpoint, mode: "pay-per-token", property: "endpoint" }) : [];
     if (residency.length) return { inputs: value, failures: residency };
-    return { inputs: compact({ ...value, aiGateway: normalizeAiGateway(value.aiGateway), tags: normalizeTags(value.tags) }), failures: [] };
-  },
-
-  async diff(_id, olds, news) {
-    const old = declaredInputs(olds);
-    const keys = ["endpoint", "aiGateway", "tags", "connection"] as const;
-    const changed = keys.filter((k) => !jsonEqual(old[k], news[k]));
-    if (changed.length === 0) return { changes: false };
-    return { changes: undefined, replaces: changed.filter((k) => k === "endpoint") };
+    const ownership = endpointOwnership(ep, value.managedBy);
+    if (ownership.state === "foreign" && value.adopt !== true) {
+      try {
+        mayAdopt(describeGateway(value.endpoint), ownership, value.adopt, "remove the other stack's PayPerTokenGateway first");
+      } catch (err) {
+        return { inputs: value, failures: [{ property: "endpoint", reason: (err as Error).message }] };
+      }
+    }
+    return { inputs: normalized, failures: [] };
   },
 
   async create(inputs) {
     const client = await clientFor(inputs.connection);
     const before = await getEndpoint(client, inputs.endpoint);
     if (!before) throw new Error(`pay-per-token endpoint ${inputs.endpoint} does not exist`);
+    // Databricks owns the endpoint; its gateway is ours to manage unless another stack's resource already does.
+    const ownership = endpointOwnership(before, inputs.managedBy);
+    if (ownership.state === "foreign") mayAdopt(describeGateway(inputs.endpoint), ownership, inputs.adopt, "remove the other stack's PayPerTokenGateway first");
     const ep = await apply(inputs, before);
     return {
       id: inputs.endpoint,
-      outs: compact({ ...inputs, endpointId: ep.id ?? "", task: ep.task, originalAiGateway: before.ai_gateway ?? {}, originalTags: before.tags ?? [] }),
+      outs: compact({ ...inputs, endpointId: ep.id ?? "", task: ep.task, originalAiGateway: before.ai_gateway ?? {}, originalTags: withoutMarkers(before.tags) }),
     };
+  },
+
+  async locate(inputs) {
+    const ep = await getEndpoint(await clientFor(inputs.connection), inputs.endpoint);
+    // The state before we managed it is only known from the create: left unknown here, never guessed.
+    return ep ? { endpointId: ep.id ?? "", task: ep.task } : undefined;
   },
 
   async read(id, props) {
@@ -118,6 +143,8 @@ export const kind: ResourceKind<PayPerTokenGatewayInputs, PayPerTokenGatewayOutp
     const client = await clientFor(news.connection);
     const current = await getEndpoint(client, id);
     if (!current) throw new Error(`pay-per-token endpoint ${id} no longer exists`);
+    const ownership = endpointOwnership(current, olds.managedBy);
+    if (ownership.state === "foreign" && ownership.owner !== news.managedBy) mayAdopt(describeGateway(id), ownership, news.adopt, "remove it from this stack");
     const ep = await apply(news, current);
     return { outs: compact({ ...news, endpointId: ep.id ?? olds.endpointId, task: ep.task, originalAiGateway: olds.originalAiGateway, originalTags: olds.originalTags }) };
   },
@@ -127,14 +154,19 @@ export const kind: ResourceKind<PayPerTokenGatewayInputs, PayPerTokenGatewayOutp
     const client = await clientFor(props.connection);
     const ep = await getEndpoint(client, id);
     if (!ep) return;
+    const ownership = endpointOwnership(ep, props.managedBy);
+    if (ownership.state === "foreign") {
+      progress(leftInPlace(describeGateway(id), ownership.owner));
+      return;
+    }
     await syncGateway(client, id, props.originalAiGateway ?? {}, ep, opts);
-    await syncTags(client, id, props.originalTags ?? [], ep, opts);
+    await syncTags(client, id, withoutMarkers(props.originalTags), ep, opts);
   },
 };
 
 const provider = makeProvider("PayPerTokenGateway");
 
-export type PayPerTokenGatewayArgs = ArgsOf<PayPerTokenGatewayInputs>;
+export type PayPerTokenGatewayArgs = Omit<ArgsOf<PayPerTokenGatewayInputs>, "managedBy">;
 
 /**
  * The AI gateway (rate limits, usage tracking, inference tables, guardrails) and tags of a Databricks
@@ -148,6 +180,13 @@ export class PayPerTokenGateway extends pulumi.dynamic.Resource {
   declare readonly aiGateway: pulumi.Output<z.infer<typeof aiGatewaySchema> | undefined>;
 
   constructor(name: string, args: PayPerTokenGatewayArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, endpointId: undefined, task: undefined, originalAiGateway: undefined, originalTags: undefined }, opts, MODULE, "PayPerTokenGateway");
+    super(
+      provider,
+      name,
+      { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "PayPerTokenGateway", name), ...outputPlaceholders(spec) },
+      registrationOptions(spec, opts),
+      MODULE,
+      "PayPerTokenGateway",
+    );
   }
 }

@@ -2,21 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clientFor, connectionSchema } from "../engine/connection";
 import { PartialFailure, type ResourceKind } from "../engine/kind";
-import { compact, jsonEqual } from "../engine/reconcile";
+import { compact } from "../engine/reconcile";
+import { localOnly, replaces, updates } from "../engine/fields";
+import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
+import { declaredOf, type KindSpec } from "../engine/plan";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { checkResidency, resolveWorkspaceGeo, workspaceGeoInput } from "../residency";
 import { makeProvider } from "../shim";
-import {
-  EndpointServerFields,
-  LOCAL_FIELDS,
-  serverFields,
-  SERVER_FIELD_PLACEHOLDERS,
-  timeoutMs,
-  withEndpointName,
-  withoutServerFields,
-} from "../serving/common";
-import { converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
+import { endpointOutputRules, EndpointServerFields, serverFields, timeoutMs, withEndpointName } from "../serving/common";
+import { adoptionFailure, assertOwnedForUpdate, converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
 import { defaultEntityName, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
 import { sizingFailures, sizingOf, type PtEntityToCheck, type Sizing } from "../serving/optimization";
 import { progress } from "../serving/remote";
@@ -63,23 +59,27 @@ const ptEntitySchema = z.strictObject({
 
 export const ptEndpointInputs = z
   .strictObject({
-    name: endpointNameSchema.optional(),
+    name: replaces(endpointNameSchema.optional(), "the name is the endpoint's identity"),
     /** Shorthand for a single served model: `{ name: "system.ai.…", version: "3" }` with `throughput` beside it. */
-    entity: z.strictObject({ name: ucModelNameSchema, version: entityVersionSchema, servedEntityName: servedEntityNameSchema.optional() }).optional(),
-    throughput: throughputSchema.optional(),
-    scaleToZero: z.boolean().optional(),
+    entity: updates(
+      z.strictObject({ name: ucModelNameSchema, version: entityVersionSchema, servedEntityName: servedEntityNameSchema.optional() }).optional(),
+      "PUT config",
+    ),
+    throughput: updates(throughputSchema.optional(), "PUT config"),
+    scaleToZero: updates(z.boolean().optional(), "PUT config"),
     /** Several served models with traffic between them (instead of `entity`). */
-    servedEntities: z.array(ptEntitySchema).min(1).max(MAX_SERVED_ENTITIES).optional(),
-    traffic: z.array(trafficRouteSchema).optional(),
-    aiGateway: aiGatewaySchema.optional(),
-    tags: tagsSchema.optional(),
-    budgetPolicyId: z.string().min(1).optional(),
-    emailNotifications: emailNotificationsSchema.optional(),
-    adopt: z.boolean().optional(),
-    waitTimeoutSeconds: waitTimeoutSchema.optional(),
+    servedEntities: updates(z.array(ptEntitySchema).min(1).max(MAX_SERVED_ENTITIES).optional(), "PUT config"),
+    traffic: updates(z.array(trafficRouteSchema).optional(), "PUT config"),
+    aiGateway: updates(aiGatewaySchema.optional(), "PUT ai-gateway"),
+    tags: updates(tagsSchema.optional(), "PATCH tags"),
+    budgetPolicyId: replaces(z.string().min(1).optional(), "no update route"),
+    emailNotifications: updates(emailNotificationsSchema.optional(), "PATCH notifications"),
+    adopt: adoptInput,
+    waitTimeoutSeconds: localOnly(waitTimeoutSchema.optional(), "how long the provider waits for READY"),
     /** The workspace's region/Geo for the data-residency check at preview (see provider/residency.ts). */
-    workspaceGeo: workspaceGeoInput.optional(),
-    connection: connectionSchema.optional(),
+    workspaceGeo: localOnly(workspaceGeoInput.optional(), "only feeds the residency check at preview"),
+    managedBy: managedByInput,
+    connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
     ...namingInputs,
   })
   .superRefine((v, ctx) => {
@@ -150,19 +150,34 @@ export function desiredOf(inputs: PtEndpointInputs): DesiredEndpoint {
     traffic: traffic ? trafficToWire(traffic) : undefined,
     aiGateway: aiGatewayToWire(inputs.aiGateway ?? {}),
     tags: inputs.tags,
+    managedBy: inputs.managedBy,
     budgetPolicyId: inputs.budgetPolicyId,
     emailNotifications: inputs.emailNotifications ? emailNotificationsToWire(inputs.emailNotifications) : undefined,
   };
 }
 
-/** Sizing checks against the server (only reached when every value is known: parseInputs withholds the value otherwise). */
-async function serverChecks(inputs: PtEndpointInputs): Promise<CheckFailure[]> {
-  const entities = ptEntities(inputs);
+const entityKey = (e: PtEntity) => JSON.stringify([e.entityName, e.entityVersion, e.throughput, e.scaleToZero]);
+
+/**
+ * Checks against the server (only reached when every value is known: parseInputs withholds the value otherwise), of
+ * what is new in this declaration, so an unchanged one costs no call: a create must not take over another stack's
+ * endpoint; each new or resized entity must fit the model's sizing and the workspace's Geo.
+ */
+async function serverChecks(inputs: PtEndpointInputs, olds: PtEndpointInputs | undefined, explicitName: boolean): Promise<CheckFailure[]> {
+  const seen = new Set(olds && (olds.entity || olds.servedEntities) ? ptEntities(olds).map(entityKey) : []);
+  const all = ptEntities(inputs);
+  const entities = all.filter((e) => !seen.has(entityKey(e)));
   const failures: CheckFailure[] = [];
-  if (entities.some(usesUnits) && !entities.every(usesUnits)) {
+  if (all.some(usesUnits) && !all.every(usesUnits)) {
     failures.push({ property: "servedEntities", reason: "all entities of one endpoint are sized the same way: model units or tokens/s bands, not a mix" });
   }
   const client = await clientFor(inputs.connection);
+  // Default names carry the project and stack (serving/naming.ts): only an explicit name can be another stack's.
+  if (!olds && explicitName) {
+    const taken = await adoptionFailure(client, inputs.name as string, inputs.managedBy, inputs.adopt);
+    if (taken) failures.push({ property: "name", reason: taken });
+  }
+  if (entities.length === 0) return failures;
   const geo = await resolveWorkspaceGeo(inputs.workspaceGeo, () => clientFor(inputs.connection));
   if (geo) {
     for (const e of entities) failures.push(...checkResidency({ ...geo, model: e.entityName, mode: "provisioned-throughput", property: `${e.entityPath}${inputs.entity ? ".name" : ".entityName"}` }));
@@ -192,12 +207,14 @@ function normalized(v: PtEndpointInputs): PtEndpointInputs {
   });
 }
 
-const declaredInputs = (outs: PtEndpointOutputs) => withoutServerFields(outs) as PtEndpointInputs;
+const spec: KindSpec = {
+  inputs: ptEndpointInputs,
+  outputs: endpointOutputRules("entity", "servedEntities"),
+  // Names are stable (see serving/naming.ts), so a replacement under the same name must delete first.
+  deleteBeforeReplace: (old, news) => old.name === news.name,
+};
 
-function changedKeys(a: PtEndpointInputs, b: PtEndpointInputs): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => !(LOCAL_FIELDS as readonly string[]).includes(k) && k !== "workspaceGeo").filter((k) => !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
+const declaredInputs = (outs: PtEndpointOutputs) => declaredOf(spec, outs) as PtEndpointInputs;
 
 const toOutputs = (inputs: PtEndpointInputs, ep: WireEndpoint): PtEndpointOutputs => compact({ ...inputs, ...serverFields(ep) });
 
@@ -231,23 +248,23 @@ function inputsFromRemote(declared: PtEndpointInputs | undefined, ep: WireEndpoi
 }
 
 export const kind: ResourceKind<PtEndpointInputs, PtEndpointOutputs> = {
-  async check(_olds, news) {
+  spec,
+
+  async check(olds, news) {
     const named = withEndpointName(news);
     const { value, failures } = parseInputs(ptEndpointInputs, named);
     if (!value) return { inputs: named as PtEndpointInputs, failures };
     const entities = ptEntities(value);
     const rules = endpointRules(value.entity ? "entity" : "servedEntities", entities, "traffic", value.servedEntities ? value.traffic : undefined);
-    const server = rules.length ? [] : await serverChecks(value);
+    const previous = olds && Object.keys(olds).length > 0 ? (olds as PtEndpointInputs) : undefined;
+    const server = rules.length ? [] : await serverChecks(value, previous, news.name !== undefined);
     const all = [...rules, ...server];
     return { inputs: all.length ? value : normalized(value), failures: all };
   },
 
-  async diff(_id, olds, news) {
-    const old = declaredInputs(olds);
-    const changed = changedKeys(old, news);
-    if (changed.length === 0) return { changes: false };
-    const replaces = changed.filter((k) => k === "name");
-    return { changes: undefined, replaces, deleteBeforeReplace: false };
+  async locate(inputs) {
+    const ep = await getEndpoint(await clientFor(inputs.connection), inputs.name as string);
+    return ep ? serverFields(ep) : undefined;
   },
 
   async create(inputs) {
@@ -274,6 +291,7 @@ export const kind: ResourceKind<PtEndpointInputs, PtEndpointOutputs> = {
     const client = await clientFor(news.connection);
     const current = await getEndpoint(client, id);
     if (!current) throw new Error(`provisioned throughput endpoint ${id} no longer exists: run \`pulumi refresh\` to forget it, then \`pulumi up\` to create it again`);
+    assertOwnedForUpdate(current, olds, news);
     try {
       const ep = await converge(client, desiredOf(news), current, { timeoutMs: timeoutMs(news), progress, forceConfig: false });
       return { outs: toOutputs(news, ep) };
@@ -285,13 +303,13 @@ export const kind: ResourceKind<PtEndpointInputs, PtEndpointOutputs> = {
 
   async delete(id, props) {
     const client = await clientFor(props.connection);
-    await deleteEndpoint(client, id, { timeoutMs: timeoutMs(props), progress });
+    await deleteEndpoint(client, id, props.managedBy, { timeoutMs: timeoutMs(props), progress });
   },
 };
 
 const provider = makeProvider("ProvisionedThroughputEndpoint");
 
-export type ProvisionedThroughputEndpointArgs = Omit<ArgsOf<PtEndpointInputs>, "logicalName" | "nameSeed">;
+export type ProvisionedThroughputEndpointArgs = Omit<ArgsOf<PtEndpointInputs>, "logicalName" | "nameSeed" | "managedBy">;
 
 /**
  * A provisioned-throughput endpoint serving a `system.ai` foundation model (or a fine-tuned model of a supported
@@ -307,6 +325,20 @@ export class ProvisionedThroughputEndpoint extends pulumi.dynamic.Resource {
   declare readonly task: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ProvisionedThroughputEndpointArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, name: args.name, logicalName: name, nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`, ...SERVER_FIELD_PLACEHOLDERS }, opts, MODULE, "ProvisionedThroughputEndpoint");
+    super(
+      provider,
+      name,
+      {
+        ...args,
+        name: args.name,
+        logicalName: name,
+        nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
+        managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ProvisionedThroughputEndpoint", name),
+        ...outputPlaceholders(spec),
+      },
+      registrationOptions(spec, opts),
+      MODULE,
+      "ProvisionedThroughputEndpoint",
+    );
   }
 }

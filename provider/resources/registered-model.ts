@@ -1,12 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DatabricksApiError } from "../client/errors";
+import type { ApiClient } from "../client/http";
 import { clientFor, connectionSchema } from "../engine/connection";
+import { computed, localOnly, replaces, stable, stableUnless, updates } from "../engine/fields";
 import type { ResourceKind } from "../engine/kind";
-import { compact, declaredFromRemote, jsonEqual } from "../engine/reconcile";
+import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId, OWNER_TAG } from "../engine/ownership";
+import type { KindSpec } from "../engine/plan";
+import { compact, declaredFromRemote } from "../engine/reconcile";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { makeProvider } from "../shim";
+import { modelTags, ownerTags, ownershipOfTags, REGISTRY, setModelTags } from "../uc/registry";
+import { progress } from "../serving/remote";
 
 /** Unity Catalog identifiers: letters, digits and underscores (hyphens need quoting in SQL, so we refuse them). UC
  * stores them in lower case, so that is the canonical form: `Support_Bot` must not read back as a rename. */
@@ -18,15 +25,16 @@ const ucName = z
 
 export const registeredModelInputs = z
   .object({
-    catalog: ucName,
-    schema: ucName,
-    name: ucName,
-    comment: z.string().max(4096).optional(),
-    owner: z.string().min(1).optional(),
-    storageLocation: z.string().min(1).optional(),
-    /** Take over a model of this name that already exists instead of failing (`pulumi import` cannot adopt dynamic resources). */
-    adopt: z.boolean().optional(),
-    connection: connectionSchema.optional(),
+    catalog: replaces(ucName, "a model cannot move between catalogs"),
+    schema: replaces(ucName, "a model cannot move between schemas"),
+    name: replaces(ucName, "a rename is a new model (the new one is created before the old is deleted)"),
+    comment: updates(z.string().max(4096).optional(), "PATCH comment"),
+    owner: updates(z.string().min(1).optional(), "PATCH owner"),
+    storageLocation: replaces(z.string().min(1).optional(), "fixed when the model is created"),
+    /** Take over a model of this name that another stack (or no one) owns (`pulumi import` cannot adopt dynamic resources). */
+    adopt: adoptInput,
+    managedBy: managedByInput,
+    connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
   })
   .strict();
 export type RegisteredModelInputs = z.infer<typeof registeredModelInputs>;
@@ -76,51 +84,70 @@ function declaredInputs(outs: RegisteredModelOutputs): RegisteredModelInputs {
   return inputs;
 }
 
-/** Fields the server lets us change in place (PATCH); everything else identifies the model. */
-const REPLACE_ON = ["catalog", "schema", "name", "storageLocation"] as const;
+const spec: KindSpec = {
+  inputs: registeredModelInputs,
+  outputs: { fullName: stable, effectiveOwner: stableUnless("owner"), effectiveStorageLocation: stable, metastoreId: stable, createdAt: stable, updatedAt: computed },
+  // Same full name (a new storage location): the old model must go first. A rename creates the new model first, so
+  // anything serving from the old one keeps working until its dependents have moved.
+  deleteBeforeReplace: (old, news) => fullNameOf(old as RegisteredModelInputs) === fullNameOf(news as RegisteredModelInputs),
+};
+
+const what = (fullName: string) => `registered model ${fullName}`;
+const otherName = "choose another name";
 
 export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> = {
-  async check(_olds, news) {
+  spec,
+
+  async check(olds, news) {
     const { value, failures } = parseInputs(registeredModelInputs, news);
     // fullName rides along with the checked inputs: the engine previews outputs from them, so dependents (versions,
     // aliases, endpoints) see a known name at preview instead of an unknown that looks like a replacement.
     const inputs = value ? ({ ...value, fullName: fullNameOf(value) } as RegisteredModelInputs) : (news as RegisteredModelInputs);
+    // A create (nothing in state) of a model that exists and is not ours fails at preview already.
+    if (value && failures.length === 0 && (!olds || Object.keys(olds).length === 0) && value.adopt !== true) {
+      const client = await clientFor(value.connection);
+      const tags = await modelTags(client, fullNameOf(value)).catch(() => undefined);
+      if (tags !== undefined) {
+        const ownership = ownershipOfTags(tags, value.managedBy);
+        if (ownership.state !== "ours") {
+          try {
+            mayAdopt(what(fullNameOf(value)), ownership, value.adopt, otherName);
+          } catch (err) {
+            failures.push({ property: "name", reason: (err as Error).message });
+          }
+        }
+      }
+    }
     return { inputs, failures };
-  },
-
-  async diff(_id, olds, news) {
-    const old = declaredInputs(olds);
-    const replaces = REPLACE_ON.filter((k) => !jsonEqual(old[k], news[k]));
-    const inPlace = (["comment", "owner", "connection"] as const).some((k) => !jsonEqual(old[k], news[k]));
-    if (replaces.length === 0 && !inPlace) return { changes: false };
-    // Same full name (a new storage location): the old model must go first. A rename creates the new model first,
-    // so anything serving from the old one keeps working until its dependents have moved.
-    const sameName = fullNameOf(old) === fullNameOf(news);
-    return { changes: undefined, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 && sameName };
   },
 
   async create(inputs) {
     const client = await clientFor(inputs.connection);
     const fullName = fullNameOf(inputs);
-    let info: RegisteredModelInfo;
     try {
-      info = await client.post<RegisteredModelInfo>(MODELS, compact({
-        catalog_name: inputs.catalog,
-        schema_name: inputs.schema,
-        name: inputs.name,
-        comment: inputs.comment,
-        storage_location: inputs.storageLocation,
-      }));
+      await createMarked(client, inputs);
     } catch (err) {
       if (!(err instanceof DatabricksApiError && err.isConflict)) throw err;
-      if (!inputs.adopt) {
-        throw new Error(`registered model ${fullName} already exists. To manage it with Pulumi, declare it with \`adopt: true\` (this adopts the existing model; \`pulumi import\` does not work for dynamic resources), or choose another name.`);
+      // It exists: ours (a retried or interrupted create), another stack's, or nobody's.
+      const tags = (await modelTags(client, fullName)) ?? [];
+      let ownership = ownershipOfTags(tags, inputs.managedBy);
+      if (ownership.state === "unmarked" && inputs.managedBy) {
+        const existing = await client.get<RegisteredModelInfo>(modelPath(fullName));
+        if (existing.comment === pendingMarker(inputs.managedBy)) ownership = { state: "ours" };
       }
-      info = await client.get<RegisteredModelInfo>(modelPath(fullName));
-      info = await patchIfNeeded(inputs, info);
+      mayAdopt(what(fullName), ownership, inputs.adopt, otherName);
+      if (ownership.state !== "ours") progress(`${what(fullName)} already exists: adopting it (adopt: true)`);
+      await setModelTags(client, fullName, ownerTags(inputs.managedBy));
     }
-    if (inputs.owner && info.owner !== inputs.owner) info = await patchIfNeeded(inputs, info);
+    let info = await client.get<RegisteredModelInfo>(modelPath(fullName));
+    const clearMarker = inputs.managedBy !== undefined && info.comment === pendingMarker(inputs.managedBy);
+    info = await patchIfNeeded(client, { ...inputs, comment: inputs.comment ?? (clearMarker ? "" : undefined) }, info);
     return { id: info.full_name, outs: toOutputs(inputs, info) };
+  },
+
+  async locate(inputs) {
+    const client = await clientFor(inputs.connection);
+    return toOutputs(inputs, await client.get<RegisteredModelInfo>(modelPath(fullNameOf(inputs))));
   },
 
   async read(id, props) {
@@ -137,7 +164,7 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
       catalog: info.catalog_name,
       schema: info.schema_name,
       name: info.name,
-      comment: info.comment,
+      comment: info.comment === "" && declared.comment === undefined ? undefined : info.comment,
       owner: info.owner,
       storageLocation: info.storage_location,
     });
@@ -147,38 +174,68 @@ export const kind: ResourceKind<RegisteredModelInputs, RegisteredModelOutputs> =
 
   async update(id, olds, news) {
     const client = await clientFor(news.connection);
+    const tags = await modelTags(client, id);
+    if (tags === undefined) throw new Error(`${what(id)} no longer exists: run \`pulumi refresh\` to forget it, then \`pulumi up\` to create it again`);
+    const ownership = ownershipOfTags(tags, olds.managedBy ?? news.managedBy);
+    if (ownership.state === "foreign" && ownership.owner !== news.managedBy) mayAdopt(what(id), ownership, news.adopt, "remove it from this stack");
+    // Stamp (or restamp, after a stack rename or an adoption) the owner marker.
+    if (news.managedBy && !tags.some((t) => t.key === OWNER_TAG && t.value === news.managedBy)) await setModelTags(client, id, ownerTags(news.managedBy));
     const current = await client.get<RegisteredModelInfo>(modelPath(id));
     // A comment removed from the declaration is cleared, not left behind.
     const target = news.comment === undefined && olds.comment !== undefined ? { ...news, comment: "" } : news;
-    const info = await patchIfNeeded(target, current);
+    const info = await patchIfNeeded(client, target, current);
     return { outs: toOutputs(news, info) };
   },
 
   async delete(id, props) {
     const client = await clientFor(props.connection);
+    const tags = await modelTags(client, id);
+    if (tags === undefined) return; // already gone: the outcome delete wants
+    const ownership = ownershipOfTags(tags, props.managedBy);
+    if (ownership.state === "foreign") {
+      progress(leftInPlace(what(id), ownership.owner));
+      return;
+    }
     try {
       await client.delete(modelPath(id));
     } catch (err) {
-      // Already gone is the outcome delete wants.
       if (!(err instanceof DatabricksApiError && err.isNotFound)) throw err;
     }
   },
 };
 
+/**
+ * Creates the model with its owner marker in one request (the registry's create takes tags), so a lost answer never
+ * leaves an unmarked model. A storage location is only accepted by the UC create; there the marker rides in the
+ * comment until the tag is set, so a retry still recognises the model as ours.
+ */
+async function createMarked(client: ApiClient, inputs: RegisteredModelInputs): Promise<void> {
+  const fullName = fullNameOf(inputs);
+  if (inputs.storageLocation === undefined) {
+    await client.post(`${REGISTRY}/registered-models/create`, compact({ name: fullName, description: inputs.comment, tags: ownerTags(inputs.managedBy) }));
+    return;
+  }
+  const comment = inputs.managedBy ? pendingMarker(inputs.managedBy) : inputs.comment;
+  await client.post(MODELS, compact({ catalog_name: inputs.catalog, schema_name: inputs.schema, name: inputs.name, comment, storage_location: inputs.storageLocation }));
+  await setModelTags(client, fullName, ownerTags(inputs.managedBy));
+}
+
+/** The comment a model carries between its UC create and its owner tag (storage-location path only). */
+const pendingMarker = (managedBy: string) => `[pulumi-databricks-serving: being created by ${managedBy}]`;
+
 /** One PATCH carrying only what differs from the server, or none at all. */
-async function patchIfNeeded(inputs: RegisteredModelInputs, info: RegisteredModelInfo): Promise<RegisteredModelInfo> {
+async function patchIfNeeded(client: ApiClient, inputs: RegisteredModelInputs, info: RegisteredModelInfo): Promise<RegisteredModelInfo> {
   const body = compact({
     comment: inputs.comment !== undefined && inputs.comment !== (info.comment ?? "") ? inputs.comment : undefined,
     owner: inputs.owner !== undefined && inputs.owner !== info.owner ? inputs.owner : undefined,
   });
   if (Object.keys(body).length === 0) return info;
-  const client = await clientFor(inputs.connection);
   return client.patch<RegisteredModelInfo>(modelPath(info.full_name), body);
 }
 
 const provider = makeProvider("RegisteredModel");
 
-export type RegisteredModelArgs = ArgsOf<RegisteredModelInputs>;
+export type RegisteredModelArgs = Omit<ArgsOf<RegisteredModelInputs>, "managedBy">;
 
 /**
  * A Unity Catalog registered model (`catalog.schema.name`). Comment and owner change in place; a new catalog,
@@ -201,8 +258,8 @@ export class RegisteredModel extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, fullName: undefined, effectiveOwner: undefined, effectiveStorageLocation: undefined, metastoreId: undefined, createdAt: undefined, updatedAt: undefined },
-      opts,
+      { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "RegisteredModel", name), ...outputPlaceholders(spec) },
+      registrationOptions(spec, opts),
       MODULE,
       "RegisteredModel",
     );

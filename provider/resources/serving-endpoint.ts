@@ -1,14 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clientFor, connectionSchema } from "../engine/connection";
+import { changes, localOnly, replaces, updates } from "../engine/fields";
 import { PartialFailure, type ResourceKind } from "../engine/kind";
-import { compact, jsonEqual } from "../engine/reconcile";
+import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
+import { declaredOf, plan, type KindSpec } from "../engine/plan";
+import { compact } from "../engine/reconcile";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
+import { isUnknown } from "../engine/unknown";
 import { makeProvider } from "../shim";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { sizingFailures, sizingOf } from "../serving/optimization";
-import { converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
-import { hashEntitySecrets, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
+import { adoptionFailure, assertOwnedForUpdate, converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
+import { defaultEntityName, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
 import { endpointRules, MAX_SERVED_ENTITIES } from "../serving/rules";
 import {
   aiGatewaySchema,
@@ -23,7 +28,9 @@ import {
   type ServedEntityInput,
 } from "../serving/schemas";
 import { entitiesFromRemote, progress } from "../serving/remote";
-import { EndpointServerFields, LOCAL_FIELDS, serverFields, SERVER_FIELD_PLACEHOLDERS, timeoutMs, withEndpointName, withoutSecretValues, withoutServerFields } from "../serving/common";
+import { comparableEntity, isSecretPath, mergeSecrets, withoutSecrets, type SecretValues } from "../serving/secrets";
+import { splitSecrets } from "../serving/secret-split";
+import { endpointOutputRules, EndpointServerFields, serverFields, timeoutMs, withEndpointName } from "../serving/common";
 import {
   aiGatewayFromWire,
   aiGatewayToWire,
@@ -37,53 +44,77 @@ import {
   trafficToWire,
   type WireEndpoint,
 } from "../serving/wire";
+import { versionFailures } from "../uc/versions";
 
-export const servingEndpointInputs = z
-  .strictObject({
-    /** The endpoint name; by default the logical name plus a stable suffix. Changing it replaces the endpoint. */
-    name: endpointNameSchema.optional(),
-    servedEntities: z.array(servedEntitySchema).min(1).max(MAX_SERVED_ENTITIES, `at most ${MAX_SERVED_ENTITIES} served entities per endpoint`),
-    /** Routes; with a single entity the 100% route is implied. */
-    traffic: z.array(trafficRouteSchema).optional(),
-    /** Inference tables of the legacy auto-capture kind (prefer aiGateway.inferenceTable). */
-    autoCapture: autoCaptureSchema.optional(),
-    aiGateway: aiGatewaySchema.optional(),
-    tags: tagsSchema.optional(),
-    /** There is no update route for these two: changing them replaces the endpoint. */
-    description: z.string().max(1024).optional(),
-    budgetPolicyId: z.string().min(1).optional(),
-    /** Cannot be changed in place (facts §1): changing it replaces the endpoint. */
-    routeOptimized: z.boolean().optional(),
-    emailNotifications: emailNotificationsSchema.optional(),
-    /** Take over an existing endpoint of this name that we did not create (`pulumi import` cannot adopt dynamic resources). */
-    adopt: z.boolean().optional(),
-    waitTimeoutSeconds: waitTimeoutSchema.optional(),
-    connection: connectionSchema.optional(),
-    ...namingInputs,
-  });
+const isExternal = (entities: unknown) => Array.isArray(entities) && entities.some((e) => (e as ServedEntityInput)?.externalModel !== undefined);
+
+export const servingEndpointInputs = z.strictObject({
+  /** The endpoint name; by default the logical name plus a stable suffix. Changing it replaces the endpoint. */
+  name: replaces(endpointNameSchema.optional(), "the name is the endpoint's identity"),
+  servedEntities: changes(
+    z.array(servedEntitySchema).min(1).max(MAX_SERVED_ENTITIES, `at most ${MAX_SERVED_ENTITIES} served entities per endpoint`),
+    {
+      // An endpoint cannot switch between serving external models and not (facts §1): that is a new endpoint.
+      change: (old, news) => (isExternal(old.servedEntities) !== isExternal(news.servedEntities) ? "replace" : "update"),
+      why: "PUT config (switching between external and other models replaces the endpoint)",
+    },
+  ),
+  /**
+   * Secret values of the served entities, keyed by the path they were declared at (set by the Resource class, see
+   * serving/secrets.ts); sent with the config.
+   */
+  secrets: updates(z.record(z.string(), z.string()).optional(), "PUT config (credentials are write-only on the server)"),
+  /** Routes; with a single entity the 100% route is implied. */
+  traffic: updates(z.array(trafficRouteSchema).optional(), "PUT config"),
+  /** Inference tables of the legacy auto-capture kind (prefer aiGateway.inferenceTable). */
+  autoCapture: updates(autoCaptureSchema.optional(), "PUT config"),
+  aiGateway: updates(aiGatewaySchema.optional(), "PUT ai-gateway"),
+  tags: updates(tagsSchema.optional(), "PATCH tags"),
+  /** There is no update route for these two: changing them replaces the endpoint. */
+  description: replaces(z.string().max(1024).optional(), "no update route"),
+  budgetPolicyId: replaces(z.string().min(1).optional(), "no update route"),
+  /** Cannot be changed in place (facts §1): changing it replaces the endpoint. */
+  routeOptimized: replaces(z.boolean().optional(), "fixed at creation"),
+  emailNotifications: updates(emailNotificationsSchema.optional(), "PATCH notifications"),
+  /** Take over an existing endpoint of this name that another stack, or no one, owns (`pulumi import` cannot adopt dynamic resources). */
+  adopt: adoptInput,
+  waitTimeoutSeconds: localOnly(waitTimeoutSchema.optional(), "how long the provider waits for READY"),
+  managedBy: managedByInput,
+  connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
+  ...namingInputs,
+});
 export type ServingEndpointInputs = z.infer<typeof servingEndpointInputs>;
 
 export type ServingEndpointOutputs = ServingEndpointInputs & EndpointServerFields;
 
-const REPLACE_ON = ["name", "routeOptimized", "description", "budgetPolicyId"] as const;
+/** Entities with their secret values put back (for the wire, for validation and for comparing). */
+const wholeEntities = (inputs: { servedEntities: ServedEntityInput[]; secrets?: SecretValues }) => mergeSecrets(inputs.servedEntities, inputs.secrets);
 
-export function declaredInputs(outs: ServingEndpointOutputs): ServingEndpointInputs {
-  return withoutServerFields(outs) as ServingEndpointInputs;
+/**
+ * Two declarations compare on what the endpoint is: entities with their secrets merged in and hashed, in name order
+ * (the server keeps no order), so a reordered list, or state written before the `secrets` split, is no change.
+ */
+function comparable(d: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(d.servedEntities)) return d;
+  const entities = normalizeEntities(wholeEntities(d as ServingEndpointInputs)).map(comparableEntity);
+  return { ...d, servedEntities: entities, secrets: undefined, routeOptimized: d.routeOptimized || undefined };
 }
 
-/** The declaration as outputs store it: write-only secrets as hashes. */
-function storable(inputs: ServingEndpointInputs): ServingEndpointInputs {
-  return { ...inputs, servedEntities: inputs.servedEntities.map(hashEntitySecrets) };
-}
+const spec: KindSpec = {
+  inputs: servingEndpointInputs,
+  outputs: endpointOutputRules("servedEntities"),
+  comparable,
+  // Names are stable (see serving/naming.ts), so a replacement under the same name must delete first.
+  deleteBeforeReplace: (old, news) => old.name === news.name,
+};
 
+/** The declaration as outputs keep it (update/read/delete receive only outputs). */
 function toOutputs(inputs: ServingEndpointInputs, ep: WireEndpoint): ServingEndpointOutputs {
-  return compact({ ...storable(inputs), ...serverFields(ep) });
+  return compact({ ...inputs, ...serverFields(ep) });
 }
-
-const isExternal = (entities: ServedEntityInput[] | undefined) => (entities ?? []).some((e) => e.externalModel !== undefined);
 
 export function desiredOf(inputs: ServingEndpointInputs): DesiredEndpoint {
-  const entities = normalizeEntities(inputs.servedEntities);
+  const entities = normalizeEntities(wholeEntities(inputs));
   return {
     name: inputs.name as string,
     route: "regular",
@@ -92,6 +123,7 @@ export function desiredOf(inputs: ServingEndpointInputs): DesiredEndpoint {
     autoCapture: inputs.autoCapture ? autoCaptureToWire(inputs.autoCapture) : undefined,
     aiGateway: aiGatewayToWire(inputs.aiGateway ?? {}),
     tags: inputs.tags,
+    managedBy: inputs.managedBy,
     description: inputs.description,
     budgetPolicyId: inputs.budgetPolicyId,
     routeOptimized: inputs.routeOptimized,
@@ -99,45 +131,41 @@ export function desiredOf(inputs: ServingEndpointInputs): DesiredEndpoint {
   };
 }
 
-/** Compares two declarations on what the endpoint is (secrets by hash), for diff. */
-export function changedKeys(old: ServingEndpointInputs, news: ServingEndpointInputs): string[] {
-  const a = storable(old);
-  const b = storable(news);
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => !(LOCAL_FIELDS as readonly string[]).includes(k)).filter((k) => !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
+/** Entities with their names filled in, in the order declared (secret paths refer to declared positions). */
+const named = (entities: ServedEntityInput[]) => entities.map((e) => ({ ...e, name: e.name ?? defaultEntityName(e) }));
+
+const isCreate = (olds: object | undefined) => !olds || Object.keys(olds).length === 0;
 
 export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> = {
-  async check(_olds, news) {
-    const named = withEndpointName(news);
-    const { value, failures } = parseInputs(servingEndpointInputs, named);
-    if (!value) return { inputs: named as ServingEndpointInputs, failures: withoutSecretValues(failures) };
-    const declaredOrder = value.servedEntities.map((e) => ({ ...e, name: normalizeEntities([e])[0].name }));
-    const rules = endpointRules("servedEntities", declaredOrder, "traffic", value.traffic);
-    if (rules.length) return { inputs: value, failures: rules };
-    const sizing = await throughputChecks(value);
-    if (sizing.length) return { inputs: value, failures: sizing };
-    const entities = normalizeEntities(value.servedEntities);
+  spec,
+
+  async check(olds, news) {
+    const withName = withEndpointName(news) as Record<string, unknown>;
+    // Validation sees whole entities (secrets put back), so every rule applies to secret values too; errors on
+    // secret paths give the reason without the value.
+    const whole =
+      Array.isArray(withName.servedEntities) && withName.secrets !== null && typeof withName.secrets === "object" && !isUnknown(withName.secrets)
+        ? { ...withName, servedEntities: mergeSecrets(withName.servedEntities as object[], withName.secrets as SecretValues) }
+        : withName;
+    const { value, failures } = parseInputs(servingEndpointInputs, whole, { isSecretPath });
+    if (!value) return { inputs: withName as ServingEndpointInputs, failures };
+    // What the inputs keep is the split form again: secret values stay in `secrets` only (see serving/secrets.ts).
+    const split: ServingEndpointInputs = { ...value, servedEntities: withoutSecrets(value.servedEntities, value.secrets) };
+    const rules = endpointRules("servedEntities", named(value.servedEntities), "traffic", value.traffic);
+    if (rules.length) return { inputs: split, failures: rules };
+    const server = await serverChecks(value, isCreate(olds) ? undefined : (olds as ServingEndpointInputs), news.name !== undefined);
+    if (server.length) return { inputs: split, failures: server };
+    const entities = named(split.servedEntities);
     const inputs: ServingEndpointInputs = compact({
-      ...value,
+      ...split,
       servedEntities: entities,
-      traffic: normalizeTraffic(value.traffic, entities.map((e) => e.name)),
-      aiGateway: normalizeAiGateway(value.aiGateway),
-      tags: normalizeTags(value.tags),
-      routeOptimized: value.routeOptimized || undefined,
+      traffic: normalizeTraffic(split.traffic, entities.map((e) => e.name)),
+      aiGateway: normalizeAiGateway(split.aiGateway),
+      tags: normalizeTags(split.tags),
+      secrets: split.secrets && Object.keys(split.secrets).length > 0 ? split.secrets : undefined,
+      routeOptimized: split.routeOptimized || undefined,
     });
     return { inputs, failures: [] };
-  },
-
-  async diff(_id, olds, news) {
-    const old = declaredInputs(olds);
-    const changed = changedKeys(old, news);
-    if (changed.length === 0) return { changes: false };
-    const replaces: string[] = REPLACE_ON.filter((k) => changed.includes(k));
-    // An endpoint cannot switch between serving external models and not (facts §1): that is a new endpoint.
-    if (isExternal(old.servedEntities) !== isExternal(news.servedEntities)) replaces.push("servedEntities");
-    // Names are stable (see serving/naming.ts), so a replacement under the same name must delete first.
-    return { changes: undefined, replaces, deleteBeforeReplace: replaces.length > 0 && old.name === news.name };
   },
 
   async create(inputs) {
@@ -155,22 +183,28 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
     }
   },
 
+  async locate(inputs) {
+    const ep = await getEndpoint(await clientFor(inputs.connection), inputs.name as string);
+    return ep ? serverFields(ep) : undefined;
+  },
+
   async read(id, props) {
     const client = await clientFor(props.connection);
     const ep = await getEndpoint(client, id);
     if (!ep) return undefined;
-    const inputs = inputsFromRemote(props.servedEntities ? declaredInputs(props) : undefined, ep);
+    const inputs = inputsFromRemote(props.servedEntities ? (declaredOf(spec, props) as ServingEndpointInputs) : undefined, ep);
     return { id, props: toOutputs(inputs, ep), inputs };
   },
 
   async update(id, olds, news) {
     const client = await clientFor(news.connection);
     const desired = desiredOf(news);
-    const old = declaredInputs(olds);
     // A changed write-only secret is invisible on the server: send the config whenever the declaration changed.
-    const forceConfig = ["servedEntities", "traffic", "autoCapture"].some((k) => changedKeys(old, news).includes(k));
+    const changed = plan(spec, declaredOf(spec, olds), declaredOf(spec, news)).changed;
+    const forceConfig = ["servedEntities", "traffic", "autoCapture"].some((k) => changed.includes(k));
     const current = await getEndpoint(client, id);
     if (!current) throw new Error(`serving endpoint ${id} no longer exists: run \`pulumi refresh\` to forget it, then \`pulumi up\` to create it again`);
+    assertOwnedForUpdate(current, olds, news);
     try {
       const ep = await converge(client, desired, current, { timeoutMs: timeoutMs(news), progress, forceConfig });
       return { outs: toOutputs(news, ep) };
@@ -185,34 +219,51 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
 
   async delete(id, props) {
     const client = await clientFor(props.connection);
-    await deleteEndpoint(client, id, { timeoutMs: timeoutMs(props), progress });
+    await deleteEndpoint(client, id, props.managedBy, { timeoutMs: timeoutMs(props), progress });
   },
 };
 
+/** What identifies a served entity's model and sizing: unchanged ones were checked when they were declared. */
+const entityKey = (e: ServedEntityInput) =>
+  JSON.stringify([e.entityName, e.entityVersion, e.minProvisionedThroughput, e.maxProvisionedThroughput, e.provisionedModelUnits]);
+
 /**
- * Foundation models served here with provisioned throughput are sized like ProvisionedThroughputEndpoint's, and
- * checked the same way at preview against get-model-optimization-info.
+ * Checks against the server, at preview, of what is new in this declaration (an unchanged declaration costs no call):
+ * a create under an explicit name must not take over another stack's endpoint; a served Unity Catalog model version must exist and be
+ * READY; foundation models served with provisioned throughput are sized like ProvisionedThroughputEndpoint's,
+ * against get-model-optimization-info.
  */
-async function throughputChecks(inputs: ServingEndpointInputs): Promise<CheckFailure[]> {
-  const sized = inputs.servedEntities
-    .map((e, i) => ({ e, i }))
-    .filter(({ e }) => e.entityName && e.entityVersion && (e.maxProvisionedThroughput !== undefined || e.minProvisionedThroughput !== undefined || e.provisionedModelUnits !== undefined));
-  if (sized.length === 0) return [];
+async function serverChecks(inputs: ServingEndpointInputs, olds: ServingEndpointInputs | undefined, explicitName: boolean): Promise<CheckFailure[]> {
+  const seen = new Set((olds?.servedEntities ?? []).map(entityKey));
+  const fresh = [...inputs.servedEntities.entries()].filter(([, e]) => e.entityName && e.entityVersion && !seen.has(entityKey(e)));
+  // Default names carry the project and stack (serving/naming.ts): only an explicit name can be another stack's.
+  const ownership = !olds && explicitName;
+  if (!ownership && fresh.length === 0) return [];
   const client = await clientFor(inputs.connection);
   const failures: CheckFailure[] = [];
-  for (const { e, i } of sized) {
+  if (ownership) {
+    const taken = await adoptionFailure(client, inputs.name as string, inputs.managedBy, inputs.adopt);
+    if (taken) failures.push({ property: "name", reason: taken });
+  }
+  const field: Record<string, string> = { min: "minProvisionedThroughput", max: "maxProvisionedThroughput", modelUnits: "provisionedModelUnits" };
+  for (const [i, e] of fresh) {
+    if (!e.entityName || !e.entityVersion) continue;
+    const sized = e.maxProvisionedThroughput !== undefined || e.minProvisionedThroughput !== undefined || e.provisionedModelUnits !== undefined;
+    if (!sized) {
+      failures.push(...(await versionFailures(client, e.entityName, Number(e.entityVersion), `servedEntities[${i}].entityVersion`, `served entity ${e.name ?? defaultEntityName(e)}`)));
+      continue;
+    }
     const found = sizingFailures(
       {
         entityPath: `servedEntities[${i}].entityName`,
         throughputPath: `servedEntities[${i}]`,
-        entityName: e.entityName as string,
-        entityVersion: e.entityVersion as string,
+        entityName: e.entityName,
+        entityVersion: e.entityVersion,
         throughput: { min: e.minProvisionedThroughput, max: e.maxProvisionedThroughput, modelUnits: e.provisionedModelUnits },
       },
-      await sizingOf(client, e.entityName as string, e.entityVersion as string),
+      await sizingOf(client, e.entityName, e.entityVersion),
     );
     // The PT resource's field names (throughput.min/max/modelUnits) map to this resource's own.
-    const field: Record<string, string> = { min: "minProvisionedThroughput", max: "maxProvisionedThroughput", modelUnits: "provisionedModelUnits" };
     failures.push(...found.map((f) => ({ ...f, property: f.property.replace(/\.(min|max|modelUnits)$/, (_m, k: string) => `.${field[k]}`) })));
   }
   return failures;
@@ -220,17 +271,18 @@ async function throughputChecks(inputs: ServingEndpointInputs): Promise<CheckFai
 
 /**
  * The declaration rebuilt from the server, for refresh: fields the user declared are taken from the server (so
- * out-of-band edits show as drift), server defaults of undeclared fields are not, and write-only secrets keep
- * their stored hash (the server cannot tell us otherwise).
+ * out-of-band edits show as drift), server defaults of undeclared fields are not, and secret values come back to
+ * `secrets` (see serving/remote.ts), so an unchanged endpoint reads back equal to its declaration.
  */
 export function inputsFromRemote(declared: ServingEndpointInputs | undefined, ep: WireEndpoint): ServingEndpointInputs {
-  const servedEntities = entitiesFromRemote(declared?.servedEntities, ep.config?.served_entities ?? []);
+  const { servedEntities, secrets } = entitiesFromRemote(declared?.servedEntities, declared?.secrets, ep.config?.served_entities ?? []);
   const traffic = trafficFromWire(ep.config?.traffic_config);
   const autoCapture = autoCaptureFromWire(ep.config?.auto_capture_config);
   return compact({
     ...(declared ?? {}),
     name: ep.name ?? declared?.name,
     servedEntities,
+    secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
     traffic: traffic ? normalizeTraffic(traffic, servedEntities.map((e) => e.name as string)) : undefined,
     autoCapture: declared?.autoCapture !== undefined || autoCapture?.enabled ? autoCapture : undefined,
     aiGateway: normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)),
@@ -244,12 +296,14 @@ export function inputsFromRemote(declared: ServingEndpointInputs | undefined, ep
 
 const provider = makeProvider("ServingEndpoint");
 
-export type ServingEndpointArgs = Omit<ArgsOf<ServingEndpointInputs>, "logicalName" | "nameSeed">;
+export type ServingEndpointArgs = Omit<ArgsOf<ServingEndpointInputs>, "logicalName" | "nameSeed" | "managedBy" | "secrets">;
 
 /**
  * A Databricks model serving endpoint: custom Unity Catalog models, external models or foundation models, with
  * traffic routes, AI gateway, tags and notifications. Config changes are one in-place `PUT config`; a new name,
  * route optimization, description, budget policy or a switch between external and non-external models replaces it.
+ * Secret values in served entities (credentials, secret environment variables) are kept apart in `secrets`, so a
+ * preview masks only them.
  */
 export class ServingEndpoint extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
@@ -261,20 +315,25 @@ export class ServingEndpoint extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<{ ready?: string; configUpdate?: string }>;
   declare readonly configVersion: pulumi.Output<number | undefined>;
   declare readonly task: pulumi.Output<string | undefined>;
+  declare readonly workspaceId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ServingEndpointArgs, opts?: pulumi.CustomResourceOptions) {
+    const { servedEntities, secrets } = splitSecrets(args.servedEntities);
     super(
       provider,
       name,
       {
         ...args,
+        servedEntities,
+        secrets,
         // Listed even when auto-named, so `name` is an output (only registered keys are).
         name: args.name,
         logicalName: name,
         nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
-        ...SERVER_FIELD_PLACEHOLDERS,
+        managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ServingEndpoint", name),
+        ...outputPlaceholders(spec),
       },
-      opts,
+      registrationOptions(spec, opts),
       MODULE,
       "ServingEndpoint",
     );

@@ -5,7 +5,10 @@ import { DatabricksApiError } from "../client/errors";
 import type { ApiClient } from "../client/http";
 import { clientFor, connectionSchema } from "../engine/connection";
 import type { ResourceKind } from "../engine/kind";
-import { compact, declaredFromRemote, jsonEqual } from "../engine/reconcile";
+import { compact, declaredFromRemote } from "../engine/reconcile";
+import { computed, localOnly, stable, stableUnless, updates } from "../engine/fields";
+import type { KindSpec } from "../engine/plan";
+import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ArgsOf, MODULE } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
 import { parseInputs } from "../engine/validate";
@@ -22,12 +25,12 @@ const region = z
 export const workspaceGeoInputs = z
   .object({
     /** The workspace's cloud region, e.g. `westeurope` (Azure), `us-east-1` (AWS), `europe-west3` (GCP). */
-    region,
+    region: updates(region, "set on the plane; checked only on a real workspace"),
     /** Whether an account admin allows Designated Services to process content outside the workspace's Geo. */
-    crossGeoProcessing: z.boolean().optional(),
+    crossGeoProcessing: updates(z.boolean().optional(), "set on the plane; checked only on a real workspace"),
     /** Derived from `region` by `check`; never given. */
-    geo: GeoSchema.optional(),
-    connection: connectionSchema.optional(),
+    geo: updates(GeoSchema.optional(), "derived from region"),
+    connection: localOnly(connectionSchema.optional(), "which workspace to reach (the workspace guard refuses another one)"),
   })
   .strict();
 export type WorkspaceGeoInputs = z.infer<typeof workspaceGeoInputs>;
@@ -90,7 +93,15 @@ async function checkRealWorkspace(client: ApiClient, inputs: WorkspaceGeoInputs)
   return compact({ ...inputs, management: "check-only" as const, partnerPoweredAi: partner, warning });
 }
 
+const spec: KindSpec = {
+  inputs: workspaceGeoInputs,
+  outputs: { management: stable, effectiveCrossGeoProcessing: stableUnless("crossGeoProcessing"), partnerPoweredAi: computed, warning: computed },
+  // Not declaring cross-Geo processing means it is off.
+  comparable: (d) => ({ ...d, crossGeoProcessing: d.crossGeoProcessing ?? false }),
+};
+
 export const kind: ResourceKind<WorkspaceGeoInputs, WorkspaceGeoOutputs> = {
+  spec,
   async check(_olds, news) {
     const { geo: _given, ...rest } = news;
     const { value, failures } = parseInputs(workspaceGeoInputs, rest);
@@ -101,12 +112,6 @@ export const kind: ResourceKind<WorkspaceGeoInputs, WorkspaceGeoOutputs> = {
       if (geo) inputs.geo = geo;
     }
     return { inputs, failures };
-  },
-
-  async diff(_id, olds, news) {
-    const old = declaredInputs(olds);
-    const changed = (["region", "crossGeoProcessing", "geo", "connection"] as const).some((k) => !jsonEqual(old[k] ?? (k === "crossGeoProcessing" ? false : undefined), news[k] ?? (k === "crossGeoProcessing" ? false : undefined)));
-    return changed ? { changes: undefined } : { changes: false };
   },
 
   async create(inputs) {
@@ -171,8 +176,8 @@ export class WorkspaceGeo extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, geo: undefined, management: undefined, effectiveCrossGeoProcessing: undefined, partnerPoweredAi: undefined, warning: undefined },
-      opts,
+      { ...args, geo: undefined, ...outputPlaceholders(spec) },
+      registrationOptions(spec, opts),
       MODULE,
       "WorkspaceGeo",
     );

@@ -1,8 +1,7 @@
-/** Pieces shared by the endpoint resource kinds: server fields in outputs, naming, timeouts, secret-safe failures. */
+/** Pieces shared by the endpoint resource kinds: server fields in outputs, their diff rules, naming, timeouts. */
+import { computed, stable, stableUnless, type OutputRule } from "../engine/fields";
 import { compact } from "../engine/reconcile";
-import type { CheckFailure } from "../engine/validate";
 import { endpointAutoName } from "./naming";
-import { isSecretPath } from "./normalize";
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from "./schemas";
 import { endpointState } from "./remote";
 import type { WireEndpoint } from "./wire";
@@ -19,10 +18,22 @@ export interface EndpointServerFields {
   updatedAt?: number;
 }
 
-export const SERVER_FIELDS = ["endpointId", "endpointUrl", "state", "configVersion", "task", "creator", "createdAt", "updatedAt"] as const;
-
-/** Inputs that steer the provider, not the endpoint: a change to them alone is nothing to apply. */
-export const LOCAL_FIELDS = ["adopt", "waitTimeoutSeconds", "logicalName", "nameSeed"] as const;
+/**
+ * What an in-place update does to each server field. The task follows the served entities (`entityFields` names the
+ * inputs that declare them); the id, URL and creation facts belong to the endpoint for its whole life.
+ */
+export function endpointOutputRules(...entityFields: string[]): Record<keyof EndpointServerFields, OutputRule> {
+  return {
+    endpointId: stable,
+    endpointUrl: stable,
+    state: computed,
+    configVersion: computed,
+    task: stableUnless(...entityFields),
+    creator: stable,
+    createdAt: stable,
+    updatedAt: computed,
+  };
+}
 
 export function serverFields(ep: WireEndpoint): EndpointServerFields {
   return compact({
@@ -37,22 +48,7 @@ export function serverFields(ep: WireEndpoint): EndpointServerFields {
   });
 }
 
-/** Outputs without the server fields: the declaration as stored. */
-export function withoutServerFields<T extends object>(outs: T): Omit<T, (typeof SERVER_FIELDS)[number]> {
-  const copy = { ...outs } as Record<string, unknown>;
-  for (const k of SERVER_FIELDS) delete copy[k];
-  return copy as Omit<T, (typeof SERVER_FIELDS)[number]>;
-}
-
-/** Placeholders for the server fields, so the Resource classes expose them as outputs. */
-export const SERVER_FIELD_PLACEHOLDERS = Object.fromEntries(SERVER_FIELDS.map((k) => [k, undefined])) as Record<(typeof SERVER_FIELDS)[number], undefined>;
-
 export const timeoutMs = (inputs: { waitTimeoutSeconds?: number }) => (inputs.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000;
-
-/** Secret values never appear in an error: only their path does. */
-export function withoutSecretValues(failures: CheckFailure[]): CheckFailure[] {
-  return failures.map((f) => (isSecretPath(f.property) ? { property: f.property, reason: "invalid value (not shown: it may be a secret)" } : f));
-}
 
 /** Fills in the endpoint name (explicit, or the stable auto-name) on whatever shape the inputs have. */
 export function withEndpointName<T extends object>(news: T): T {

@@ -9,9 +9,10 @@ import { DatabricksApiError } from "../client/errors";
 import { compact, jsonEqual } from "../engine/reconcile";
 import { normalizeAiGateway } from "./normalize";
 import { DeploymentFailed, ENDPOINTS, endpointPath, waitForEndpoint, waitForUpdateToEnd } from "./wait";
+import { leftInPlace, mayAdopt } from "../engine/ownership";
 import {
   aiGatewayFromWire,
-  hasManagedByTag,
+  endpointOwnership,
   tagsToWire,
   type WireAiGateway,
   type WireAutoCapture,
@@ -21,7 +22,6 @@ import {
   type WireTag,
   type WireTraffic,
 } from "./wire";
-import { MANAGED_BY_KEY } from "./schemas";
 
 /** Which API family configures the endpoint: the regular routes, or the provisioned-throughput `/pt` routes. */
 export type ConfigRoute = "regular" | "pt";
@@ -34,8 +34,10 @@ export interface DesiredEndpoint {
   autoCapture?: WireAutoCapture;
   /** The gateway as declared (wire form); an empty object means "no gateway features on". */
   aiGateway: WireAiGateway;
-  /** User tags (our managed-by tag is added on the wire). */
+  /** User tags (the owner marker tags are added on the wire). */
   tags?: Record<string, string>;
+  /** The owner marker (engine/ownership.ts): `<project>/<stack>/<Kind>/<logical name>`. */
+  managedBy?: string;
   description?: string;
   budgetPolicyId?: string;
   routeOptimized?: boolean;
@@ -67,7 +69,7 @@ function createBody(d: DesiredEndpoint): Record<string, unknown> {
     name: d.name,
     config: configBody(d),
     ai_gateway: gateway,
-    tags: tagsToWire(d.tags),
+    tags: tagsToWire(d.tags, d.managedBy),
     description: d.route === "pt" ? undefined : d.description,
     budget_policy_id: d.budgetPolicyId,
     route_optimized: d.route === "pt" ? undefined : d.routeOptimized,
@@ -131,11 +133,12 @@ async function putConfig(client: ApiClient, d: DesiredEndpoint, opts: OpOptions)
   );
 }
 
-export class NotOurs extends Error {}
+const describeEndpoint = (name: string) => `serving endpoint ${name}`;
 
 /**
- * Creates the endpoint and waits until it is READY. An endpoint of the same name that carries our managed-by tag
- * (e.g. from an interrupted run) or that the user asked to adopt is taken over and converged instead.
+ * Creates the endpoint and waits until it is READY. An endpoint of the same name whose owner marker names this
+ * resource (an interrupted run, a lost answer, a retried POST) is taken over and converged; one owned by another
+ * stack, or by no one, only with `adopt: true` (engine/ownership.ts).
  * Throws DeploymentFailed (with the server's message) after the endpoint exists, so callers keep it in state.
  */
 export async function createOrAdopt(client: ApiClient, d: DesiredEndpoint, adopt: boolean, opts: OpOptions): Promise<{ endpoint: WireEndpoint; adopted: boolean }> {
@@ -144,17 +147,34 @@ export async function createOrAdopt(client: ApiClient, d: DesiredEndpoint, adopt
   } catch (err) {
     if (!isConflict(err, ["RESOURCE_ALREADY_EXISTS", "ALREADY_EXISTS"])) throw err;
     const existing = await client.get<WireEndpoint>(endpointPath(d.name));
-    if (!hasManagedByTag(existing) && !adopt) {
-      throw new NotOurs(
-        `a serving endpoint named ${JSON.stringify(d.name)} already exists and was not created by pulumi-databricks-serving (no ${MANAGED_BY_KEY} tag). ` +
-          "To manage it with Pulumi, set `adopt: true` on this resource (it takes over the endpoint and converges it to this declaration; " +
-          "`pulumi import` does not work for dynamic resources), or choose another `name`.",
-      );
-    }
-    opts.progress?.(`serving endpoint ${d.name} already exists (${hasManagedByTag(existing) ? "created by us earlier" : "adopt: true"}): adopting it`);
+    const ownership = endpointOwnership(existing, d.managedBy);
+    mayAdopt(describeEndpoint(d.name), ownership, adopt, "choose another `name`");
+    opts.progress?.(`${describeEndpoint(d.name)} already exists (${ownership.state === "ours" ? "created by this resource earlier" : "adopt: true"}): adopting it`);
     return { endpoint: await converge(client, d, existing, { ...opts, forceConfig: false }), adopted: true };
   }
   return { endpoint: await waitForEndpoint(client, d.name, { ...opts, ready: true }), adopted: false };
+}
+
+/**
+ * Before an update: an endpoint whose marker names another resource (someone took it over with `adopt: true`) is not
+ * ours to change, unless this declaration adopts it back.
+ */
+export function assertOwnedForUpdate(ep: WireEndpoint, olds: { managedBy?: string }, news: { managedBy?: string; adopt?: boolean }): void {
+  const ownership = endpointOwnership(ep, olds.managedBy);
+  if (ownership.state === "foreign" && ownership.owner !== news.managedBy) mayAdopt(describeEndpoint(ep.name ?? ""), ownership, news.adopt, "remove it from this stack");
+}
+
+/** At preview, for a create: an existing endpoint of this name that this resource may not take over. */
+export async function adoptionFailure(client: ApiClient, name: string, managedBy: string | undefined, adopt: boolean | undefined): Promise<string | undefined> {
+  if (adopt === true) return undefined;
+  const existing = await getEndpoint(client, name).catch(() => undefined);
+  if (!existing) return undefined;
+  try {
+    mayAdopt(describeEndpoint(name), endpointOwnership(existing, managedBy), adopt, "choose another `name`");
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /**
@@ -172,7 +192,7 @@ export async function converge(client: ApiClient, d: DesiredEndpoint, current: W
     ep = await waitForEndpoint(client, d.name, { ...opts, ready: true });
   }
   await syncGateway(client, d.name, d.aiGateway, ep, opts);
-  await syncTags(client, d.name, tagsToWire(d.tags), ep, opts);
+  await syncTags(client, d.name, tagsToWire(d.tags, d.managedBy), ep, opts);
   const notifications = (e: WireEmailNotifications | undefined) => ({ f: e?.on_update_failure ?? [], s: e?.on_update_success ?? [] });
   if (d.emailNotifications !== undefined || (ep.email_notifications && (ep.email_notifications.on_update_failure?.length || ep.email_notifications.on_update_success?.length))) {
     if (!jsonEqual(notifications(d.emailNotifications), notifications(ep.email_notifications))) {
@@ -197,8 +217,18 @@ export async function syncTags(client: ApiClient, name: string, want: WireTag[],
   await afterConflicts(client, name, opts, () => client.patch(`${endpointPath(name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })));
 }
 
-/** Deletes the endpoint; one that is already gone is the outcome delete wants. */
-export async function deleteEndpoint(client: ApiClient, name: string, opts: OpOptions): Promise<void> {
+/**
+ * Deletes the endpoint; one that is already gone is the outcome delete wants. One whose owner marker names another
+ * resource (it was adopted away) is left in place.
+ */
+export async function deleteEndpoint(client: ApiClient, name: string, managedBy: string | undefined, opts: OpOptions): Promise<void> {
+  const current = await getEndpoint(client, name);
+  if (!current) return;
+  const ownership = endpointOwnership(current, managedBy);
+  if (ownership.state === "foreign") {
+    opts.progress?.(leftInPlace(describeEndpoint(name), ownership.owner));
+    return;
+  }
   try {
     await afterConflicts(client, name, opts, () => client.delete(endpointPath(name)));
   } catch (err) {

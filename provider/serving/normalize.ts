@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { compact } from "../engine/reconcile";
-import type { AiGatewayInput, RateLimitInput, ServedEntityInput, TrafficRouteInput } from "./schemas";
+import type { AiGatewayInput, RateLimitInput, TrafficRouteInput } from "./schemas";
 
 export type NamedEntity<E> = E & { name: string };
 
@@ -75,48 +75,11 @@ export function normalizeTags(tags: Record<string, string> | undefined): Record<
   return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-// ---- write-only secrets ----
+// ---- write-only secrets (see serving/secrets.ts) ----
 
 export const HASH_PREFIX = "sha256:";
 
-/** The form a secret takes in outputs: a hash, never the plaintext. */
+/** The form a secret takes where it is compared: a hash, never the plaintext. */
 export function hashSecret(value: string): string {
   return HASH_PREFIX + createHash("sha256").update(`pulumi-databricks-serving\0${value}`).digest("hex");
-}
-
-export const isHashed = (value: unknown): boolean => typeof value === "string" && value.startsWith(HASH_PREFIX);
-
-/** Databricks secret references (`{{secrets/scope/key}}`) are not secret material and stay readable. */
-const SECRET_REF = /^\{\{secrets\/[^/{}]+\/[^/{}]+\}\}$/;
-
-function hashValue(value: string): string {
-  return isHashed(value) || SECRET_REF.test(value) ? value : hashSecret(value);
-}
-
-/** Every `*Plaintext` field of an external model config, at any depth, hashed. */
-function hashPlaintextFields<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(hashPlaintextFields) as T;
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = /Plaintext$/.test(k) && typeof v === "string" ? hashValue(v) : hashPlaintextFields(v);
-    return out as T;
-  }
-  return value;
-}
-
-/**
- * A served entity as stored in outputs: environment variable values and plaintext credentials replaced by hashes
- * (secret references kept). The server never returns `*_plaintext` fields, so the hash is how a changed key is
- * noticed; environment variables come back from the server and are hashed on read the same way.
- */
-export function hashEntitySecrets<E extends ServedEntityInput>(e: E): E {
-  const out: E = { ...e };
-  if (e.environmentVars) out.environmentVars = Object.fromEntries(Object.entries(e.environmentVars).map(([k, v]) => [k, hashValue(v)]));
-  if (e.externalModel) out.externalModel = hashPlaintextFields(e.externalModel);
-  return out;
-}
-
-/** Paths (as check reports them) whose values are secrets and must never be echoed in an error. */
-export function isSecretPath(property: string): boolean {
-  return /Plaintext(\W|$)/.test(property) || /environmentVars\./.test(property);
 }

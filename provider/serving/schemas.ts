@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { isUnknown } from "../engine/unknown";
 import { EXTERNAL_PROVIDERS, TASKS, WORKLOAD_SIZES, WORKLOAD_TYPES } from "../../common/serving-vocabulary";
+import { localOnly } from "../engine/fields";
+import { RESERVED_TAGS } from "../engine/ownership";
 
 /** Endpoint names: letters, digits, `-` and `_`, fewer than 64 characters, no dots (facts §1 Names). */
 export const ENDPOINT_NAME_MAX = 63;
@@ -299,14 +301,12 @@ export type AiGatewayInput = z.infer<typeof aiGatewaySchema>;
 
 // ---- endpoint-level pieces ----
 
-/** The tag we set on every endpoint we create, so a later create can recognise (and adopt) its own endpoint. */
-export const MANAGED_BY_KEY = "managed-by";
-export const MANAGED_BY_VALUE = "pulumi-databricks-serving";
-
 export const tagsSchema = z
   .record(z.string().min(1).max(255).regex(/^[^,;={}\s]+$/, "tag keys may not contain spaces or , ; = { }"), z.string().max(255))
   .superRefine((v, ctx) => {
-    if (MANAGED_BY_KEY in v) ctx.addIssue({ code: "custom", path: [MANAGED_BY_KEY], message: `is reserved: pulumi-databricks-serving sets it to mark endpoints it manages` });
+    for (const key of RESERVED_TAGS) {
+      if (key in v) ctx.addIssue({ code: "custom", path: [key], message: `is reserved: pulumi-databricks-serving sets it to record which stack owns the endpoint` });
+    }
   });
 
 export const emailNotificationsSchema = z.strictObject({
@@ -323,7 +323,7 @@ export const DEFAULT_WAIT_TIMEOUT_SECONDS = 30 * 60;
 /** Inputs the Resource classes add so names can be drawn deterministically (dynamic providers never see a URN). */
 export const namingInputs = {
   /** The Pulumi logical name of the resource (set by the Resource class). */
-  logicalName: z.string().min(1).optional(),
+  logicalName: localOnly(z.string().min(1).optional(), "only feeds the default name (a new default name shows as a change of `name`)"),
   /** `<project>/<stack>`: keeps auto-names stable across runs and distinct across stacks (set by the Resource class). */
-  nameSeed: z.string().optional(),
+  nameSeed: localOnly(z.string().optional(), "only feeds the default name"),
 };

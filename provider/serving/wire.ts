@@ -5,7 +5,7 @@
 import type { serving } from "@databricks/sdk-experimental";
 import { compact } from "../engine/reconcile";
 import type { AiGatewayInput, ExternalModelInput, RateLimitInput, ServedEntityInput, TrafficRouteInput } from "./schemas";
-import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from "./schemas";
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, OWNER_TAG, ownershipOf, RESERVED_TAGS, type Ownership } from "../engine/ownership";
 
 export type WireServedEntity = serving.ServedEntityInput;
 export type WireTraffic = serving.TrafficConfig;
@@ -146,22 +146,25 @@ export function autoCaptureFromWire(a: serving.AutoCaptureConfigOutput | undefin
   return compact({ enabled: a.enabled ?? false, catalogName: a.catalog_name, schemaName: a.schema_name, tableNamePrefix: a.table_name_prefix });
 }
 
-/** User tags plus our managed-by tag, as the wire list. */
-export function tagsToWire(tags: Record<string, string> | undefined): WireTag[] {
+/** User tags plus the owner marker tags (engine/ownership.ts) of an endpoint we create, as the wire list. */
+export function tagsToWire(tags: Record<string, string> | undefined, managedBy: string | undefined): WireTag[] {
   const out: WireTag[] = Object.entries(tags ?? {}).map(([key, value]) => (value === "" ? { key } : { key, value }));
-  out.push({ key: MANAGED_BY_KEY, value: MANAGED_BY_VALUE });
+  out.push({ key: MANAGED_BY_TAG, value: MANAGED_BY_VALUE });
+  if (managedBy) out.push({ key: OWNER_TAG, value: managedBy });
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Wire tags as the user's map, without our managed-by tag. */
+/** Wire tags as the user's map, without the marker tags. */
 export function tagsFromWire(tags: WireTag[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.key !== MANAGED_BY_KEY) out[t.key] = t.value ?? "";
+  for (const t of tags ?? []) if (!(RESERVED_TAGS as readonly string[]).includes(t.key)) out[t.key] = t.value ?? "";
   return out;
 }
 
-export function hasManagedByTag(ep: { tags?: WireTag[] }): boolean {
-  return (ep.tags ?? []).some((t) => t.key === MANAGED_BY_KEY && t.value === MANAGED_BY_VALUE);
+/** Who owns an endpoint, by its marker tags. */
+export function endpointOwnership(ep: { tags?: WireTag[] }, mine: string | undefined): Ownership {
+  const value = (k: string) => (ep.tags ?? []).find((t) => t.key === k)?.value;
+  return ownershipOf(value(OWNER_TAG), value(MANAGED_BY_TAG) === MANAGED_BY_VALUE, mine);
 }
 
 export function emailNotificationsToWire(e: { onUpdateFailure?: string[]; onUpdateSuccess?: string[] }): WireEmailNotifications {

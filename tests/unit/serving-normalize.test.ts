@@ -1,4 +1,5 @@
-import { defaultEntityName, hashEntitySecrets, hashSecret, normalizeAiGateway, normalizeEntities, normalizeTraffic } from "../../provider/serving/normalize";
+import { defaultEntityName, hashSecret, normalizeAiGateway, normalizeEntities, normalizeTraffic } from "../../provider/serving/normalize";
+import { comparableEntity, mergeSecrets } from "../../provider/serving/secrets";
 import { endpointAutoName } from "../../provider/serving/naming";
 import { nearestValid, sizingFailures } from "../../provider/serving/optimization";
 import { aiGatewayFromWire, aiGatewayToWire, externalModelToWire, tagsFromWire, tagsToWire } from "../../provider/serving/wire";
@@ -41,14 +42,27 @@ describe("canonical forms", () => {
       openai_config: { openai_api_key_plaintext: "k", openai_api_base: "https://x" },
     });
     expect(aiGatewayToWire({ inferenceTable: { enabled: true, catalogName: "main", schemaName: "logs" } })).toEqual({ inference_table_config: { enabled: true, catalog_name: "main", schema_name: "logs" } });
-    expect(tagsToWire({ camelKey: "v" })).toEqual([{ key: "camelKey", value: "v" }, { key: "managed-by", value: "pulumi-databricks-serving" }]);
-    expect(tagsFromWire(tagsToWire({ camelKey: "v" }))).toEqual({ camelKey: "v" });
+    expect(tagsToWire({ camelKey: "v" }, "p/s/ServingEndpoint/ep")).toEqual([
+      { key: "camelKey", value: "v" },
+      { key: "managed-by", value: "pulumi-databricks-serving" },
+      { key: "pulumi-owner", value: "p/s/ServingEndpoint/ep" },
+    ]);
+    expect(tagsFromWire(tagsToWire({ camelKey: "v" }, "p/s/ServingEndpoint/ep"))).toEqual({ camelKey: "v" });
   });
 });
 
 describe("write-only secrets", () => {
-  test("plaintext credentials and env values become hashes; secret references stay readable", () => {
-    const hashed = hashEntitySecrets({
+  test("secret values merge back at the path they were declared at", () => {
+    const merged = mergeSecrets([{ name: "a", environmentVars: { PLAIN: "x" } }, { name: "b", externalModel: { name: "m", provider: "openai", task: "llm/v1/chat", openaiConfig: {} } }], {
+      "servedEntities[0].environmentVars.TOKEN": "s",
+      "servedEntities[1].externalModel.openaiConfig.openaiApiKeyPlaintext": "k",
+    });
+    expect(merged[0].environmentVars).toEqual({ PLAIN: "x", TOKEN: "s" });
+    expect((merged[1] as { externalModel: { openaiConfig: Record<string, string> } }).externalModel.openaiConfig).toEqual({ openaiApiKeyPlaintext: "k" });
+  });
+
+  test("compared as hashes: credentials and env values hashed, secret references readable", () => {
+    const hashed = comparableEntity({
       name: "e",
       environmentVars: { TOKEN: "s3cr3t", REF: "{{secrets/scope/key}}" },
       externalModel: { name: "m", provider: "custom", task: "llm/v1/chat", customProviderConfig: { customProviderUrl: "https://x", bearerTokenAuth: { tokenPlaintext: "tok" } } },
@@ -57,7 +71,7 @@ describe("write-only secrets", () => {
     expect(hashed.externalModel?.customProviderConfig?.bearerTokenAuth?.tokenPlaintext).toBe(hashSecret("tok"));
     expect(JSON.stringify(hashed)).not.toContain("s3cr3t");
     // Hashing is idempotent, so stored outputs and new inputs compare on the same footing.
-    expect(hashEntitySecrets(hashed)).toEqual(hashed);
+    expect(comparableEntity(hashed)).toEqual(hashed);
   });
 });
 
