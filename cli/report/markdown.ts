@@ -1,4 +1,5 @@
 import { describeUrn, EngineJson, Step } from "./engine-json";
+import { describeChange, valueAt } from "./values";
 
 const OP_ORDER = ["create", "replace", "create-replacement", "delete-replaced", "update", "delete", "read", "import"];
 const OP_LABEL: Record<string, string> = {
@@ -16,15 +17,39 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/** The fields a step changes, replacement-forcing ones marked. Internal `__provider` is never shown. */
+/** One change of a step: the field's path, before → after, and whether it forces a replacement. */
+export interface FieldChange {
+  path: string;
+  change: string;
+  replaces: boolean;
+}
+
+const isInternal = (path: string) => path === "__provider" || path.startsWith("__provider.");
+
+/**
+ * What a step changes, field by field, with before → after values from the old and new inputs (outputs when a step
+ * carries no inputs, as refresh steps may). Only secret values are masked: the CLI has already replaced them.
+ */
+export function fieldChanges(step: Step): FieldChange[] {
+  const before = step.oldState?.inputs ?? step.oldState?.outputs;
+  const after = step.newState?.inputs ?? step.newState?.outputs;
+  const topReplaces = new Set(step.replaceReasons ?? []);
+  const detailed = Object.entries(step.detailedDiff ?? {}).filter(([p]) => !isInternal(p));
+  const entries: [string, string][] = detailed.length > 0 ? detailed.map(([p, d]) => [p, d.kind]) : (step.diffReasons ?? []).filter((p) => !isInternal(p)).map((p) => [p, "update"]);
+  return entries
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, kind]) => ({
+      path,
+      change: describeChange(kind, valueAt(before, path), valueAt(after, path)),
+      replaces: kind.endsWith("-replace") || topReplaces.has(path.split(/[.[]/)[0]),
+    }));
+}
+
+/** The changes of a step as one table cell. */
 function changedFields(step: Step): string {
-  const fields = new Set<string>([...(step.diffReasons ?? []), ...Object.keys(step.detailedDiff ?? {})]);
-  fields.delete("__provider");
-  const replaces = new Set(step.replaceReasons ?? []);
-  return [...fields]
-    .sort()
-    .map((f) => (replaces.has(f) ? `\`${f}\` (forces replacement)` : `\`${f}\``))
-    .join(", ");
+  return fieldChanges(step)
+    .map((c) => `\`${c.path}\`: ${c.change}${c.replaces ? " (forces replacement)" : ""}`)
+    .join("<br>");
 }
 
 /** Steps that change something, one per resource (a replacement's create/delete halves fold into one row). */
@@ -53,7 +78,7 @@ export function renderPreviewMarkdown(preview: EngineJson, opts: { title?: strin
   if (errors.length > 0) lines.push(`**❌ The preview failed with ${errors.length} error${errors.length === 1 ? "" : "s"}.**`, "");
   lines.push(steps.length === 0 ? "No changes." : `**${summary || `${steps.length} changes`}** (${preview.changeSummary?.same ?? 0} unchanged)`);
   if (steps.length > 0) {
-    lines.push("", "| change | resource | type | fields |", "|---|---|---|---|");
+    lines.push("", "| change | resource | type | what changes |", "|---|---|---|---|");
     for (const step of steps) {
       const { name, type } = describeUrn(step.urn);
       lines.push(`| ${OP_LABEL[step.op] ?? step.op} | \`${escapeCell(name)}\` | ${escapeCell(type)} | ${escapeCell(changedFields(step)) || "–"} |`);
@@ -75,6 +100,8 @@ export interface DriftItem {
   type: string;
   kind: "changed" | "deleted";
   fields: string[];
+  /** Field by field: what state says (before) → what the workspace holds (after). */
+  changes: FieldChange[];
 }
 
 /** What `pulumi refresh --preview-only --json` found changed or deleted outside Pulumi. */
@@ -83,17 +110,18 @@ export function findDrift(refresh: EngineJson): DriftItem[] {
     .filter((s) => s.op === "update" || s.op === "delete")
     .map((s) => {
       const { name, type } = describeUrn(s.urn);
-      const fields = [...new Set([...(s.diffReasons ?? []), ...Object.keys(s.detailedDiff ?? {})])].filter((f) => f !== "__provider").sort();
-      return { name, type, kind: s.op === "delete" ? "deleted" : "changed", fields };
+      const changes = s.op === "delete" ? [] : fieldChanges(s);
+      const fields = [...new Set([...(s.diffReasons ?? []), ...Object.keys(s.detailedDiff ?? {})])].filter((f) => !isInternal(f)).sort();
+      return { name, type, kind: s.op === "delete" ? "deleted" : "changed", fields, changes };
     });
 }
 
 export function renderDrift(items: DriftItem[], format: "text" | "markdown"): string {
   if (format === "markdown") {
     if (items.length === 0) return "### Drift check\n\nNo drift: the workspace matches the stack.\n";
-    const rows = items.map((d) => `| \`${escapeCell(d.name)}\` | ${d.type} | ${d.kind === "deleted" ? "deleted outside Pulumi" : d.fields.map((f) => `\`${f}\``).join(", ")} |`);
+    const rows = items.map((d) => `| \`${escapeCell(d.name)}\` | ${d.type} | ${d.kind === "deleted" ? "deleted outside Pulumi" : escapeCell(d.changes.map((c) => `\`${c.path}\`: ${c.change}`).join("<br>"))} |`);
     return ["### Drift check", "", `**${items.length} resource${items.length === 1 ? "" : "s"} drifted.**`, "", "| resource | type | drift |", "|---|---|---|", ...rows, ""].join("\n");
   }
   if (items.length === 0) return "No drift: the workspace matches the stack.\n";
-  return items.map((d) => `${d.kind === "deleted" ? "deleted" : "changed"} ${d.type} ${d.name}${d.fields.length ? `: ${d.fields.join(", ")}` : ""}`).join("\n") + "\n";
+  return items.map((d) => `${d.kind === "deleted" ? "deleted" : "changed"} ${d.type} ${d.name}${d.changes.length ? `: ${d.changes.map((c) => `${c.path} ${c.change}`).join(", ")}` : ""}`).join("\n") + "\n";
 }

@@ -96,8 +96,19 @@ const wholeEntities = (inputs: { servedEntities: ServedEntityInput[]; secrets?: 
  */
 function comparable(d: Record<string, unknown>): Record<string, unknown> {
   if (!Array.isArray(d.servedEntities)) return d;
-  const entities = normalizeEntities(wholeEntities(d as ServingEndpointInputs)).map(comparableEntity);
+  const entities = normalizeEntities(wholeEntities(d as ServingEndpointInputs)).map((e) => comparableEntity(withServerDefaults(e)));
   return { ...d, servedEntities: entities, secrets: undefined, routeOptimized: d.routeOptimized || undefined };
+}
+
+/**
+ * What the server fills in for an entity that does not say (facts §1): declaring the default explicitly, or dropping
+ * it, is no change. Provisioned-throughput and external entities have no workload settings.
+ */
+function withServerDefaults(e: ServedEntityInput): ServedEntityInput {
+  const sizedByThroughput = e.minProvisionedThroughput !== undefined || e.maxProvisionedThroughput !== undefined || e.provisionedModelUnits !== undefined;
+  if (e.externalModel || sizedByThroughput) return e;
+  const byConcurrency = e.minProvisionedConcurrency !== undefined || e.maxProvisionedConcurrency !== undefined;
+  return { ...e, workloadType: e.workloadType ?? "CPU", scaleToZeroEnabled: e.scaleToZeroEnabled ?? false, workloadSize: e.workloadSize ?? (byConcurrency ? undefined : "Small") };
 }
 
 const spec: KindSpec = {

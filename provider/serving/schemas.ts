@@ -247,10 +247,19 @@ export type TrafficRouteInput = z.infer<typeof trafficRouteSchema>;
 
 export const RATE_LIMIT_KEYS = ["endpoint", "user", "user_group", "service_principal"] as const;
 
+/**
+ * A limit of 0 does not block anything: the service reads it as "no limit" (terraform-provider-databricks#5362), so
+ * a declaration meant to shut an endpoint off would silently open it. Refused at preview with what to do instead.
+ */
+const ZERO_LIMIT =
+  "0 is read by the service as \"no limit\", not as \"block everything\": to stop queries, remove the CAN_QUERY grants " +
+  "(EndpointPermissions); to lift the limit, remove this rate limit; otherwise give a positive number";
+const limitValue = z.number().int().min(1, ZERO_LIMIT);
+
 export const rateLimitSchema = z
   .strictObject({
-    calls: z.number().int().min(0).optional(),
-    tokens: z.number().int().min(0).optional(),
+    calls: limitValue.optional(),
+    tokens: limitValue.optional(),
     key: z.enum(RATE_LIMIT_KEYS).optional(),
     /** A user email, group name or service principal application id; omitted means "each user" for key user. */
     principal: nonEmpty.optional(),

@@ -48,9 +48,17 @@ export function deploymentMessage(ep: WireEndpoint): string {
   return unique.length ? unique.join("; ") : `config update ${ep.state?.config_update ?? "failed"} (the server gave no deployment message)`;
 }
 
+/** The endpoint's state and each deploying entity's, e.g. `updating (ready: NOT_READY); m-1: DEPLOYMENT_CREATING`. */
 function describe(ep: WireEndpoint): string {
-  return `config_update=${ep.state?.config_update ?? "?"}, ready=${ep.state?.ready ?? "?"}`;
+  const update = ep.state?.config_update === "IN_PROGRESS" ? "updating" : (ep.state?.config_update ?? "?").toLowerCase().replace(/_/g, " ");
+  const entities = (ep.pending_config?.served_entities ?? ep.config?.served_entities ?? [])
+    .filter((e) => e.state?.deployment && e.state.deployment !== "DEPLOYMENT_READY")
+    .map((e) => `${e.name}: ${e.state!.deployment}${e.state!.deployment_state_message ? ` (${e.state!.deployment_state_message})` : ""}`);
+  return [`${update} (ready: ${ep.state?.ready ?? "?"})`, ...entities].join("; ");
 }
+
+/** A wait reports each change of state at once and, while nothing changes, a line at this cadence (no flooding). */
+export const PROGRESS_EVERY_MS = 10_000;
 
 /**
  * Polls until the endpoint's update is over. Resolves with the endpoint when NOT_UPDATING (and READY when asked);
@@ -58,19 +66,25 @@ function describe(ep: WireEndpoint): string {
  */
 export async function waitForEndpoint(client: ApiClient, name: string, opts: WaitOptions): Promise<WireEndpoint> {
   const started = Date.now();
+  const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
   let last: WireEndpoint | undefined;
   let lastReported = "";
+  let lastReportAt = 0;
   for (let attempt = 0; ; attempt++) {
     last = await client.get<WireEndpoint>(endpointPath(name));
     const update = last.state?.config_update;
     if (update === "UPDATE_FAILED" || update === "UPDATE_CANCELED") {
       throw new DeploymentFailed(`serving endpoint ${name}: ${update === "UPDATE_FAILED" ? "deployment failed" : "update was canceled"}: ${deploymentMessage(last)}`, last);
     }
-    if (update === "NOT_UPDATING" && (!opts.ready || last.state?.ready === "READY")) return last;
+    if (update === "NOT_UPDATING" && (!opts.ready || last.state?.ready === "READY")) {
+      if (attempt > 0) opts.progress?.(`serving endpoint ${name}: ready after ${elapsed()} (${attempt + 1} polls)`);
+      return last;
+    }
     const now = describe(last);
-    if (now !== lastReported) {
-      opts.progress?.(`serving endpoint ${name}: ${now}, waiting (${Math.round((Date.now() - started) / 1000)} s so far)`);
+    if (now !== lastReported || Date.now() - lastReportAt >= PROGRESS_EVERY_MS) {
+      opts.progress?.(`serving endpoint ${name}: ${now}; waiting, ${elapsed()} so far`);
       lastReported = now;
+      lastReportAt = Date.now();
     }
     const delay = backoffDelay(Math.min(attempt, 12), { initialMs: opts.initialMs ?? 200, maxMs: opts.maxMs ?? 10_000, factor: 1.5 });
     if (Date.now() - started + delay > opts.timeoutMs) {
