@@ -6,6 +6,7 @@ import type { Faults } from "./faults";
 import { parseJsonBody, readRawBody, sendError, sendJson } from "./http";
 import type { OperationLimiter } from "./ratelimit";
 import { Reply, type RequestContext, type Router } from "./router";
+import { StreamReply } from "./streaming";
 import type { DB } from "./store";
 import { sessionUser } from "./ui/session";
 
@@ -79,6 +80,10 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
     };
     const result = match.route.handler(ctx);
     const value = result instanceof Promise ? await result : result;
+    if (value instanceof StreamReply) {
+      await value.send(res);
+      return;
+    }
     if (value instanceof Reply) {
       if (value.bytes) {
         res.writeHead(value.status, { "Content-Length": value.bytes.length, ...value.headers });

@@ -28,7 +28,10 @@ const registry: Record<string, string> = {
 };
 
 
-function load(name: string): AnyKind {
+/** Every kind this release knows, in registry order. */
+export const KIND_NAMES = Object.keys(registry);
+
+export function load(name: string): AnyKind {
   const modulePath = registry[name];
   if (!modulePath) throw new Error(`unknown resource kind ${JSON.stringify(name)}: this version of pulumi-databricks-serving knows ${Object.keys(registry).join(", ")}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports

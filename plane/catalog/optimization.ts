@@ -1,5 +1,6 @@
 import type { DB } from "../store";
 import { FOUNDATION_MODELS, foundationModel, type FoundationModelSpec } from "./foundation";
+import { foundationModelForBase } from "../../common/foundation-models";
 
 /**
  * Provisioned-throughput eligibility of a UC model version, as `get-model-optimization-info` reports it.
@@ -9,17 +10,6 @@ import { FOUNDATION_MODELS, foundationModel, type FoundationModelSpec } from "./
  * the logged model; here from the `MLmodel` file uploaded with the version — the transformers flavor's
  * `source_model_name` or a `base_model` metadata entry — and sized like the foundation model of that architecture.
  */
-const ARCHITECTURES: readonly { pattern: RegExp; shortName: string }[] = [
-  { pattern: /llama[-_ ]?3\.?3[-_ ].*70b/i, shortName: "llama_v3_3_70b_instruct" },
-  { pattern: /llama[-_ ]?3\.?1[-_ ].*8b/i, shortName: "meta_llama_v3_1_8b_instruct" },
-  { pattern: /llama[-_ ]?3\.?2[-_ ].*1b/i, shortName: "llama_v3_2_1b_instruct" },
-  { pattern: /llama[-_ ]?3\.?2[-_ ].*3b/i, shortName: "llama_v3_2_3b_instruct" },
-  { pattern: /mixtral[-_ ]?8x7b/i, shortName: "mixtral_8x7b_instruct_v0_1" },
-  { pattern: /dbrx/i, shortName: "dbrx_instruct" },
-  { pattern: /gte[-_ ]large/i, shortName: "gte_large_en_v1_5" },
-  { pattern: /bge[-_ ]large/i, shortName: "bge_large_en_v1_5" },
-];
-
 /** The base model an `MLmodel` file names, read line by line (the keys we need are plain scalars). */
 export function baseModelOf(mlmodel: string): string | undefined {
   const match = mlmodel.match(/^\s*(?:source_model_name|base_model)\s*:\s*["']?([^"'\n#]+?)["']?\s*$/m);
@@ -27,17 +17,22 @@ export function baseModelOf(mlmodel: string): string | undefined {
 }
 
 export function architectureSpec(baseModel: string): FoundationModelSpec | undefined {
-  const hit = ARCHITECTURES.find((a) => a.pattern.test(baseModel));
-  return hit ? FOUNDATION_MODELS.find((m) => m.shortName === hit.shortName) : undefined;
+  const hit = foundationModelForBase(baseModel);
+  return hit ? FOUNDATION_MODELS.find((m) => m.shortName === hit.id) : undefined;
+}
+
+/** The `MLmodel` file uploaded with a UC model version, if any. */
+export function mlmodelText(db: DB, fullName: string, version: number): string | undefined {
+  const row = db.prepare("SELECT bytes FROM artifacts WHERE model = ? AND version = ? AND path = 'MLmodel'").get(fullName.toLowerCase(), version) as
+    | { bytes: Buffer }
+    | undefined;
+  return row ? Buffer.from(row.bytes).toString("utf8") : undefined;
 }
 
 export function optimizationSpec(db: DB, fullName: string, version: number): FoundationModelSpec | undefined {
   const foundation = foundationModel(fullName);
   if (foundation) return foundation;
-  const row = db.prepare("SELECT bytes FROM artifacts WHERE model = ? AND version = ? AND path = 'MLmodel'").get(fullName.toLowerCase(), version) as
-    | { bytes: Buffer }
-    | undefined;
-  if (!row) return undefined;
-  const base = baseModelOf(Buffer.from(row.bytes).toString("utf8"));
+  const text = mlmodelText(db, fullName, version);
+  const base = text === undefined ? undefined : baseModelOf(text);
   return base ? architectureSpec(base) : undefined;
 }

@@ -24,6 +24,8 @@ export interface BuiltConfig {
   task?: string;
   hasExternal: boolean;
   hasFoundation: boolean;
+  /** External models as sent, credentials included: kept by the query path's credential store, never returned. */
+  externalInputs: { name: string; external_model: ExternalModel }[];
 }
 
 export interface BuildOptions {
@@ -231,7 +233,12 @@ function entityState(): s.ServedModelState {
   return { deployment: "DEPLOYMENT_CREATING", deployment_state_message: "Served entity creation is in progress." };
 }
 
-function buildEntity(db: DB, e: ServedEntityInput, i: number, opts: BuildOptions): { out: s.ServedEntityOutput; task?: string; external: boolean; fm?: FoundationModelSpec } {
+function buildEntity(
+  db: DB,
+  e: ServedEntityInput,
+  i: number,
+  opts: BuildOptions,
+): { out: s.ServedEntityOutput; task?: string; external: boolean; fm?: FoundationModelSpec; input?: ExternalModel } {
   const where = `served_entities[${i}]`;
   validateEnv(e.environment_vars, where);
   if ((e.entity_name !== undefined) === (e.external_model !== undefined)) {
@@ -257,7 +264,7 @@ function buildEntity(db: DB, e: ServedEntityInput, i: number, opts: BuildOptions
     out.external_model = stripPlaintext(e.external_model) as s.ExternalModel;
     if (e.environment_vars) out.environment_vars = e.environment_vars;
     checkEntityName(out.name, where);
-    return { out, task: e.external_model.task, external: true };
+    return { out, task: e.external_model.task, external: true, input: e.external_model };
   }
   const entityName = e.entity_name!.toLowerCase();
   const fm = resolveModelVersion(db, entityName, e.entity_version, where);
@@ -379,7 +386,7 @@ export function buildConfig(db: DB, input: EndpointCoreConfigInput, opts: BuildO
   if (count > MAX_SERVED_ENTITIES) {
     throw invalidParameter(`A config can serve at most ${MAX_SERVED_ENTITIES} entities; ${count} were given.`);
   }
-  const built: BuiltConfig = { traffic_config: { routes: [] }, hasExternal: false, hasFoundation: false };
+  const built: BuiltConfig = { traffic_config: { routes: [] }, hasExternal: false, hasFoundation: false, externalInputs: [] };
   let names: string[];
   if (entities.length > 0) {
     const results = entities.map((e, i) => buildEntity(db, e, i, opts));
@@ -393,6 +400,7 @@ export function buildConfig(db: DB, input: EndpointCoreConfigInput, opts: BuildO
     if (fmTasks.size > 1) throw invalidParameter(`All foundation models of an endpoint must share one task; got ${[...fmTasks].join(", ")}.`);
     built.served_entities = results.map((r) => r.out);
     built.hasExternal = external.length > 0;
+    built.externalInputs = external.map((r) => ({ name: r.out.name!, external_model: r.input! }));
     built.hasFoundation = results.some((r) => r.fm);
     built.task = results.find((r) => r.task)?.task;
     names = built.served_entities.map((e) => e.name!);

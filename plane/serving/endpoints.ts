@@ -11,6 +11,7 @@ import { validateAiGateway, validateTags } from "./settings";
 import { allEndpoints, deleteEndpointRow, loadEndpoint, saveEndpoint, type EndpointRecord } from "./records";
 import { atLeast, deleteAcl, effectiveLevel, saveAcl } from "./permissions";
 import { detailedView, summaryView } from "./view";
+import { deleteExternalCredentials, saveExternalCredentials } from "../query/secrets-store";
 import { assertNotPayPerToken, fetchWithLevel, validateEndpointName, type ServingDeps } from "./access";
 import {
   CreatePtEndpointBody,
@@ -72,6 +73,7 @@ export function registerEndpointRoutes(router: Router, deps: ServingDeps, faults
       })(),
     });
     if (built.task !== undefined) rec.task = built.task;
+    saveExternalCredentials(db, rec.id, version, built.externalInputs);
   };
 
   const create = (ctx: RequestContext, name: string, fields: Partial<EndpointRecord>, built: BuiltConfig | undefined): s.ServingEndpointDetailed => {
@@ -168,6 +170,7 @@ export function registerEndpointRoutes(router: Router, deps: ServingDeps, faults
       assertNotPayPerToken(rec, "config is managed by Databricks and it cannot be deleted");
       deleteEndpointRow(db, rec.name);
       deleteAcl(db, rec.id);
+      deleteExternalCredentials(db, rec.id);
     })();
     lifecycle.cancel(ctx.params.name);
     return {};

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { bearerToken, hashToken, userByTokenHash } from "../auth";
 import { PlaneError, unauthenticated } from "../errors";
 import { Reply, type RequestContext, type Router } from "../router";
-import { parseBody, queryInt } from "../validate";
-import { fetchWithLevel, type ServingDeps } from "../serving/access";
+import { parseBody } from "../validate";
+import type { ServingDeps } from "../serving/access";
 import { assets } from "./assets";
 import {
   LOGIN_CODE_TTL_SECONDS,
@@ -16,12 +16,11 @@ import {
   sessionCookie,
   sessionIdOf,
 } from "./session";
-import { BUCKET_SECONDS, MAX_MINUTES, usageSeries } from "./usage";
 
 /**
  * The Serving page's routes, all in this one table: the page shell at the service's own paths, its static files,
- * sign-in/out, and the one read the plane lacked (request counts over time). Everything else the page shows comes
- * from the same REST routes official clients use, with the caller's own permissions.
+ * and sign-in/out. Everything the page shows comes from the same REST routes official clients use (usage from the
+ * usage table's route, counters from /metrics), with the caller's own permissions.
  */
 type Auth = "none" | "user";
 export interface UiRoute {
@@ -89,17 +88,6 @@ function loginLink(ctx: RequestContext, deps: ServingDeps) {
   return { url: `${deps.plane.baseUrl()}/login#code=${code}`, expires_in_seconds: LOGIN_CODE_TTL_SECONDS };
 }
 
-function usage(ctx: RequestContext, deps: ServingDeps) {
-  const { rec } = fetchWithLevel(deps, ctx.params.name, ctx.user, "CAN_VIEW");
-  const minutes = queryInt(ctx.query, "minutes", 1, MAX_MINUTES) ?? 60;
-  return {
-    endpoint_name: rec.name,
-    source: "plane_request_counts",
-    bucket_seconds: BUCKET_SECONDS,
-    points: usageSeries(deps.plane.db, rec.id, minutes, deps.plane.now()),
-  };
-}
-
 function asset(ctx: RequestContext): Reply {
   return sendAsset(ctx, ctx.params.file);
 }
@@ -116,7 +104,6 @@ export const UI_ROUTES: readonly UiRoute[] = [
   { method: "POST", path: `${UI}/session`, auth: "none", access: "a valid login code or token, from the page", handler: signIn },
   { method: "DELETE", path: `${UI}/session`, auth: "none", access: "the page", handler: signOut },
   { method: "POST", path: `${UI}/login-links`, auth: "user", access: "any token (the link signs in as its user)", handler: loginLink },
-  { method: "GET", path: `${UI}/usage/:name`, auth: "user", access: "CAN_VIEW on the endpoint", handler: usage },
 ];
 
 export function registerUiRoutes(router: Router, deps: ServingDeps): void {

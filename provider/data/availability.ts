@@ -16,18 +16,19 @@
  * - AWS/GCP pay-per-token ⚠: Americas processes in US hosting and Europe in EU hosting (as the Azure US/EU Geos);
  *   Asia, Australia & New Zealand and India need cross-Geo processing; Mainland China and Middle East & Africa none.
  *
- * When the pages change, change this file only: `provider/residency.ts` holds the rules, this file the facts.
+ * When the pages change, change this file (Geo-level facts) or `common/foundation-models.ts` (per-model facts, shared
+ * with the plane): `provider/residency.ts` holds the rules.
  */
 import type { Geo } from "../../common/geos";
+import { FOUNDATION_MODEL_FACTS, HOSTINGS, HOSTING_GEOS, type Hosting } from "../../common/foundation-models";
+
+export type { Hosting } from "../../common/foundation-models";
 
 export const SERVING_MODES = ["pay-per-token", "provisioned-throughput"] as const;
 export type ServingMode = (typeof SERVING_MODES)[number];
 
 /** "native": processed inside the Geo; "cross-geo": only if cross-Geo processing is allowed; "unavailable": never. */
 export type GeoAvailability = "native" | "cross-geo" | "unavailable";
-
-/** Where pay-per-token models are hosted (processing locations, not Geos of workspaces). */
-export type Hosting = "US" | "EU";
 
 export const MODE_AVAILABILITY: Readonly<Record<ServingMode, Readonly<Record<Geo, GeoAvailability>>>> = {
   "pay-per-token": {
@@ -76,13 +77,10 @@ export const MODE_AVAILABILITY: Readonly<Record<ServingMode, Readonly<Record<Geo
   },
 };
 
-/** The pay-per-token hosting location that counts as "inside" a Geo. Other Geos have none. */
-export const LOCAL_HOSTING: Readonly<Partial<Record<Geo, Hosting>>> = {
-  "United States": "US",
-  Americas: "US",
-  "EU Data Boundary": "EU",
-  Europe: "EU",
-};
+/** The pay-per-token hosting location that counts as "inside" a Geo (from the shared model table). Other Geos have none. */
+export const LOCAL_HOSTING: Readonly<Partial<Record<Geo, Hosting>>> = Object.fromEntries(
+  HOSTINGS.flatMap((h) => HOSTING_GEOS[h].map((geo) => [geo, h] as const)),
+);
 
 export interface FoundationModelAvailability {
   /** Short name in `system.ai` (the provisioned-throughput entity is `system.ai.<id>`). */
@@ -96,30 +94,16 @@ export interface FoundationModelAvailability {
   provisionedThroughputGeos?: readonly Geo[];
 }
 
-const US: readonly Hosting[] = ["US"];
-const US_EU: readonly Hosting[] = ["US", "EU"];
-
-/** The foundation models we know, keyed by every name a program may use for them. */
-export const FOUNDATION_MODELS: readonly FoundationModelAvailability[] = [
-  { id: "llama_v3_3_70b_instruct", displayName: "Meta Llama 3.3 70B Instruct", payPerTokenEndpoint: "databricks-meta-llama-3-3-70b-instruct", payPerTokenHosting: US_EU },
-  { id: "gte_large_en_v1_5", displayName: "GTE Large (En)", payPerTokenEndpoint: "databricks-gte-large-en", payPerTokenHosting: US_EU },
-  { id: "meta_llama_v3_1_8b_instruct", displayName: "Meta Llama 3.1 8B Instruct", payPerTokenEndpoint: "databricks-meta-llama-3-1-8b-instruct", payPerTokenHosting: US },
-  { id: "llama-4-maverick", displayName: "Llama 4 Maverick", payPerTokenEndpoint: "databricks-llama-4-maverick", payPerTokenHosting: US },
-  { id: "gpt-oss-120b", displayName: "GPT OSS 120B", payPerTokenEndpoint: "databricks-gpt-oss-120b", payPerTokenHosting: US },
-  { id: "gpt-oss-20b", displayName: "GPT OSS 20B", payPerTokenEndpoint: "databricks-gpt-oss-20b", payPerTokenHosting: US },
-  { id: "gemma-3-12b-it", displayName: "Gemma 3 12B", payPerTokenEndpoint: "databricks-gemma-3-12b", payPerTokenHosting: US },
-  { id: "bge_large_en_v1_5", displayName: "BGE Large (En)", payPerTokenEndpoint: "databricks-bge-large-en", payPerTokenHosting: US },
-  // Partner models: pay-per-token only, US-hosted.
-  { id: "claude-3-7-sonnet", displayName: "Claude 3.7 Sonnet", payPerTokenEndpoint: "databricks-claude-3-7-sonnet", payPerTokenHosting: US, provisionedThroughputGeos: [] },
-  { id: "claude-sonnet-4", displayName: "Claude Sonnet 4", payPerTokenEndpoint: "databricks-claude-sonnet-4", payPerTokenHosting: US, provisionedThroughputGeos: [] },
-  { id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", payPerTokenEndpoint: "databricks-claude-sonnet-4-5", payPerTokenHosting: US, provisionedThroughputGeos: [] },
-  { id: "claude-opus-4", displayName: "Claude Opus 4", payPerTokenEndpoint: "databricks-claude-opus-4", payPerTokenHosting: US, provisionedThroughputGeos: [] },
-  // Provisioned throughput only.
-  { id: "llama_v3_2_1b_instruct", displayName: "Meta Llama 3.2 1B Instruct" },
-  { id: "llama_v3_2_3b_instruct", displayName: "Meta Llama 3.2 3B Instruct" },
-  { id: "mixtral_8x7b_instruct_v0_1", displayName: "Mixtral-8x7B Instruct" },
-  { id: "dbrx_instruct", displayName: "DBRX Instruct" },
-];
+/** The foundation models we know (read from `common/foundation-models.ts`, the one table provider and plane share). */
+export const FOUNDATION_MODELS: readonly FoundationModelAvailability[] = FOUNDATION_MODEL_FACTS.map((m) => {
+  const out: FoundationModelAvailability = { id: m.id, displayName: m.displayName };
+  if (m.payPerToken) {
+    out.payPerTokenEndpoint = m.payPerToken.endpoint;
+    out.payPerTokenHosting = m.payPerToken.hosting;
+  }
+  if (m.provisionedThroughputGeos) out.provisionedThroughputGeos = m.provisionedThroughputGeos;
+  return out;
+});
 
 const BY_NAME = new Map<string, FoundationModelAvailability>();
 for (const m of FOUNDATION_MODELS) {

@@ -27,10 +27,14 @@ export interface FieldRule {
 
 const rules = z.registry<FieldRule>();
 
-/** A field whose effect depends on the values (see FieldRule.change). */
+/**
+ * A field whose effect depends on the values (see FieldRule.change). The rule is attached to a copy of the schema,
+ * so a schema shared by several kinds (a model's full name) carries each kind's own rule.
+ */
 export function changes<T extends z.ZodType>(schema: T, rule: FieldRule): T {
-  rules.add(schema as z.ZodType, rule);
-  return schema;
+  const own = schema.clone() as T;
+  rules.add(own as z.ZodType, rule);
+  return own;
 }
 
 /** A field changed in place by an API call. */

@@ -9,6 +9,7 @@ import type { ApiClient } from "../client/http";
 import { optimizationOf } from "../serving/optimization";
 import { ENDPOINTS } from "../serving/wait";
 import type { WireEndpoint } from "../serving/wire";
+import { EMBEDDING_MODEL_TYPES, foundationModelFacts } from "../../common/foundation-models";
 
 export interface PayPerTokenModel {
   endpoint: string;
@@ -33,10 +34,15 @@ export interface FoundationModels {
 }
 
 /**
- * UC model metadata carries no task; embedding families are recognised by their model type (a heuristic: the
- * serving API has no field for it before an endpoint exists).
+ * UC model metadata carries no task: a model in the shared foundation-model table has its task from there; any other
+ * `system.ai` model is recognised by its model type (a heuristic: the serving API has no field for it before an
+ * endpoint exists).
  */
-const EMBEDDING_TYPES = new Set(["gte", "bge", "bert"]);
+function taskOf(fullName: string, modelType: string | undefined): string {
+  const known = foundationModelFacts(fullName);
+  if (known) return known.task;
+  return modelType && EMBEDDING_MODEL_TYPES.has(modelType) ? "llm/v1/embeddings" : "llm/v1/chat";
+}
 
 interface ModelList {
   registered_models?: { full_name: string }[];
@@ -86,7 +92,7 @@ export async function listFoundationModels(client: ApiClient): Promise<Foundatio
       fullName: m.full_name,
       latestVersion,
       modelType,
-      task: modelType && EMBEDDING_TYPES.has(modelType) ? "llm/v1/embeddings" : "llm/v1/chat",
+      task: taskOf(m.full_name, modelType),
       sizing: sizing.kind === "not_found" ? { kind: "not_optimizable" } : sizing,
     });
   }

@@ -158,7 +158,10 @@ export const kind: ResourceKind<ServingEndpointInputs, ServingEndpointOutputs> =
       Array.isArray(withName.servedEntities) && withName.secrets !== null && typeof withName.secrets === "object" && !isUnknown(withName.secrets)
         ? { ...withName, servedEntities: mergeSecrets(withName.servedEntities as object[], withName.secrets as SecretValues) }
         : withName;
-    const { value, failures } = parseInputs(servingEndpointInputs, whole, { isSecretPath });
+    // The secret values are checked where they belong, inside the entities; the map itself only carries them.
+    const parsed = parseInputs(servingEndpointInputs, { ...whole, secrets: undefined }, { isSecretPath });
+    const failures = parsed.failures;
+    const value = parsed.value && ({ ...parsed.value, secrets: withName.secrets as SecretValues | undefined } as ServingEndpointInputs);
     if (!value) return { inputs: withName as ServingEndpointInputs, failures };
     // What the inputs keep is the split form again: secret values stay in `secrets` only (see serving/secrets.ts).
     const split: ServingEndpointInputs = { ...value, servedEntities: withoutSecrets(value.servedEntities, value.secrets) };

@@ -254,7 +254,7 @@ export const RATE_LIMIT_KEYS = ["endpoint", "user", "user_group", "service_princ
 const ZERO_LIMIT =
   "0 is read by the service as \"no limit\", not as \"block everything\": to stop queries, remove the CAN_QUERY grants " +
   "(EndpointPermissions); to lift the limit, remove this rate limit; otherwise give a positive number";
-const limitValue = z.number().int().min(1, ZERO_LIMIT);
+const limitValue = z.number().int().min(0).refine((n) => n !== 0, ZERO_LIMIT);
 
 export const rateLimitSchema = z
   .strictObject({

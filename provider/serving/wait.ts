@@ -86,7 +86,10 @@ export async function waitForEndpoint(client: ApiClient, name: string, opts: Wai
       lastReported = now;
       lastReportAt = Date.now();
     }
-    const delay = backoffDelay(Math.min(attempt, 12), { initialMs: opts.initialMs ?? 200, maxMs: opts.maxMs ?? 10_000, factor: 1.5 });
+    // Polls grow as a capped backoff: every ≤2 s for the first two minutes (a READY is noticed within 2 s, and the
+    // plane's short deployments end there), then every ≤10 s (real deployments take many minutes).
+    const cap = opts.maxMs ?? (Date.now() - started < 120_000 ? 2_000 : 10_000);
+    const delay = backoffDelay(Math.min(attempt, 12), { initialMs: opts.initialMs ?? 200, maxMs: cap, factor: 1.5 });
     if (Date.now() - started + delay > opts.timeoutMs) {
       throw new WaitTimedOut(`serving endpoint ${name} was not ready after ${Math.round(opts.timeoutMs / 1000)} s (${now}); raise waitTimeoutSeconds, or run \`pulumi up\` again to keep waiting`, last);
     }

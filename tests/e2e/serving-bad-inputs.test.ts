@@ -4,7 +4,7 @@
  */
 import { startPlaneProcess, type PlaneProcess } from "../helpers/plane";
 import { TestStack } from "../helpers/stack";
-import { sdk, userEndpoints } from "./serving-helpers";
+import { planeApi, sdk, userEndpoints } from "./serving-helpers";
 
 const custom = `{ entityName: "main.default.churn", entityVersion: "1", workloadSize: "Small" as const }`;
 const openai = (cfg: string) => `{ externalModel: { name: "gpt-4o", provider: "openai" as const, task: "llm/v1/chat" as const, openaiConfig: ${cfg} } }`;
@@ -32,8 +32,15 @@ const TABLE: [string, string, string, string, string?][] = [
   ["ServingEndpoint", "bad-ext-provider", `{ servedEntities: [{ externalModel: { name: "gpt", provider: "azure" as any, task: "llm/v1/chat" as const } }] }`, "servedEntities[0].externalModel.provider", "openai"],
   ["ServingEndpoint", "bad-ext-mixed", `{ servedEntities: [${openai(`{ openaiApiKey: "{{secrets/s/k}}" }`)}, { ...${custom}, name: "custom" }], traffic: [{ servedEntityName: "gpt-4o", trafficPercentage: 50 }, { servedEntityName: "custom", trafficPercentage: 50 }] }`, "servedEntities[1]", "only external models or none"],
   ["ServingEndpoint", "bad-env-name", `{ servedEntities: [{ ...${custom}, environmentVars: { "1BAD": "x" } }] }`, "servedEntities[0].environmentVars.1BAD"],
+  // A name is not a secret: its error says why; the value (maybe a secret) is never echoed.
+  ["ServingEndpoint", "bad-env-dash", `{ servedEntities: [{ ...${custom}, environmentVars: { "MY-VAR": "${SECRET}" } }] }`, "servedEntities[0].environmentVars.MY-VAR", "is not a valid name: environment variable names are letters, digits and '_'"],
+  // A served version must exist and be READY, checked at preview (not half-way through an up).
+  ["ServingEndpoint", "bad-missing-version", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "7" }] }`, "servedEntities[0].entityVersion", "version 7 of main.default.churn does not exist (deleted, or not created yet), so served entity churn-7 cannot point to it; existing READY versions: 1"],
+  ["ServingEndpoint", "bad-pending-version", `{ servedEntities: [{ entityName: "main.default.churn", entityVersion: "2" }] }`, "servedEntities[0].entityVersion", "is PENDING_REGISTRATION"],
   ["ServingEndpoint", "bad-unknown-field", `{ servedEntities: [{ ...${custom}, replicas: 3 } as any] }`, "servedEntities[0]", "replicas"],
   ["ServingEndpoint", "bad-rate-calls", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: -5 }] } }`, "aiGateway.rateLimits[0].calls"],
+  // 0 reads as "no limit" on the service: refused, with what to do instead.
+  ["ServingEndpoint", "bad-rate-zero", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: 0, key: "user" as const }] } }`, "aiGateway.rateLimits[0].calls", "remove the CAN_QUERY grants"],
   ["ServingEndpoint", "bad-rate-key", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: 5, key: "team" as any }] } }`, "aiGateway.rateLimits[0].key", "user_group"],
   ["ServingEndpoint", "bad-rate-principal", `{ servedEntities: [${custom}], aiGateway: { rateLimits: [{ calls: 5, key: "user_group" as const }] } }`, "aiGateway.rateLimits[0].principal", "is required"],
   ["ServingEndpoint", "bad-inference-table", `{ servedEntities: [${custom}], aiGateway: { inferenceTable: { enabled: true, schemaName: "logs" } } }`, "aiGateway.inferenceTable.catalogName"],
@@ -61,6 +68,12 @@ const stacks: TestStack[] = [];
 
 beforeAll(async () => {
   plane = await startPlaneProcess({ deploySeconds: 0.3 });
+  // The custom model the table serves: version 1 READY, version 2 still registering.
+  await planeApi(plane, "POST", "/api/2.1/unity-catalog/models", { catalog_name: "main", schema_name: "default", name: "churn" });
+  for (const finalize of [true, false]) {
+    const v = await planeApi<{ model_version: { version: string } }>(plane, "POST", "/api/2.0/mlflow/unity-catalog/model-versions/create", { name: "main.default.churn", source: "runs:/r/model" });
+    if (finalize) await planeApi(plane, "POST", "/api/2.0/mlflow/unity-catalog/model-versions/finalize", { name: "main.default.churn", version: v.model_version.version });
+  }
   // The engine stops a deployment at the first resource whose check fails, so each case is previewed on its own:
   // one program declares them all, and BAD_CASE picks the one to register.
   const program = [
@@ -103,7 +116,8 @@ test(`${TABLE.length} invalid declarations are each rejected at preview, naming 
   for (const [, name, , path, text] of TABLE) {
     const o = outcomes.find((x) => x.name === name)!;
     if (o.code === 0 || !o.messages) problems.push(`${name}: no error at preview (${o.json.slice(0, 300)})`);
-    else if (!o.messages.includes(`property ${path} `)) problems.push(`${name}: error does not name ${path}: ${o.messages.trim()}`);
+    // The path leads the reason ("<Kind> resource '<name>' has a problem: <path>: <reason>"), never Pulumi's `value {<nil>}`.
+    else if (!o.messages.includes(`has a problem: ${path}: `) || o.messages.includes("{<nil>}")) problems.push(`${name}: error does not name ${path}: ${o.messages.trim()}`);
     else if (text && !o.messages.includes(text)) problems.push(`${name}: error lacks ${JSON.stringify(text)}: ${o.messages.trim()}`);
   }
   expect(problems).toEqual([]);

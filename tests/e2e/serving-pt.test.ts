@@ -65,8 +65,8 @@ test("provisioned-throughput example: preview, up, quiet preview, resize in plac
   await stack.setConfig("llamaMaxTokens", "9000");
   const bad = await stack.preview();
   expect(bad.code).not.toBe(0);
-  // The engine prints "property <path> value … has a problem: <reason>".
-  expect(diagnosticsText(bad)).toMatch(/property throughput\.max .*has a problem: 9000 is not a multiple of 1580 \(the chunk size of system\.ai\.llama_v3_3_70b_instruct v3\); nearest valid: 7900 or 9480/);
+  // The engine prints "<Kind> resource '<name>' has a problem: <path>: <reason>".
+  expect(diagnosticsText(bad)).toMatch(/has a problem: throughput\.max: 9000 is not a multiple of 1580 \(the chunk size of system\.ai\.llama_v3_3_70b_instruct v3\); nearest valid: 7900 or 9480/);
   await stack.setConfig("llamaMaxTokens", "6320");
 
   // Out-of-band edits with the official SDK show up on refresh, and the next up puts the declaration back.

@@ -76,34 +76,3 @@ describe("page and assets", () => {
     }
   });
 });
-
-describe("usage read route", () => {
-  test("counts served queries per minute, zero-filled, for callers with CAN_VIEW", async () => {
-    for (let i = 0; i < 3; i++) {
-      expect((await t.api("POST", "/serving-endpoints/secret-endpoint/invocations", { dataframe_records: [{ x: i }] })).status).toBe(200);
-    }
-    // A refused query is not counted.
-    expect((await t.api("POST", "/serving-endpoints/secret-endpoint/invocations", { x: 1 }, { token: userToken })).status).toBe(403);
-    const res = await t.api("GET", "/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=5");
-    expect(res.status).toBe(200);
-    const points = res.body.points as { timestamp: number; requests: number; tokens: number }[];
-    expect(points).toHaveLength(5);
-    expect(points.reduce((n, p) => n + p.requests, 0)).toBe(3);
-    expect(points.every((p, i) => i === 0 || p.timestamp - points[i - 1].timestamp === 60)).toBe(true);
-    expect(res.body).toMatchObject({ endpoint_name: "secret-endpoint", bucket_seconds: 60, source: "plane_request_counts" });
-  });
-
-  test("refuses callers without CAN_VIEW, unknown endpoints and bad ranges in the error model", async () => {
-    const cases: [string, string | undefined, number, string][] = [
-      ["/api/2.0/dbserve/ui/usage/secret-endpoint", userToken, 403, "PERMISSION_DENIED"],
-      ["/api/2.0/dbserve/ui/usage/nope", undefined, 404, "RESOURCE_DOES_NOT_EXIST"],
-      ["/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=0", undefined, 400, "INVALID_PARAMETER_VALUE"],
-      ["/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=1441", undefined, 400, "INVALID_PARAMETER_VALUE"],
-      ["/api/2.0/dbserve/ui/usage/secret-endpoint?minutes=ten", undefined, 400, "INVALID_PARAMETER_VALUE"],
-    ];
-    for (const [path, token, status, code] of cases) {
-      const res = await t.api("GET", path, undefined, token ? { token } : {});
-      expect([path, res.status, res.body.error_code]).toEqual([path, status, code]);
-    }
-  });
-});

@@ -38,6 +38,18 @@ async function failure(res) {
  * @returns {Promise<any>}
  */
 export async function api(method, path, body) {
+  const text = await apiText(method, path, body);
+  return text === "" ? {} : JSON.parse(text);
+}
+
+/**
+ * The same call, answered as text (e.g. the Prometheus exposition of /metrics).
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<string>}
+ */
+export async function apiText(method, path, body) {
   /** @type {RequestInit} */
   const init = { method, headers: { ...HEADERS }, credentials: "same-origin", cache: "no-store" };
   if (body !== undefined) {
@@ -46,8 +58,7 @@ export async function api(method, path, body) {
   }
   const res = await fetch(path, init);
   if (!res.ok) throw await failure(res);
-  const text = await res.text();
-  return text === "" ? {} : JSON.parse(text);
+  return res.text();
 }
 
 /** @param {string} s */

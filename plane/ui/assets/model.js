@@ -109,3 +109,46 @@ export function answerText(json) {
   if (Array.isArray(json?.data) && json.data[0]?.embedding) return `Embedding of ${json.data[0].embedding.length} dimensions.`;
   return JSON.stringify(json, null, 2);
 }
+
+/**
+ * Usage-table rows bucketed per minute over the last `minutes`, oldest first, zero-filled (idle minutes show as 0).
+ * @param {Json[]} rows rows of the usage table (`request_time` in epoch ms)
+ * @param {number} now epoch ms
+ * @param {number} minutes
+ * @returns {{ timestamp: number, requests: number, errors: number, tokens: number }[]}
+ */
+export function usagePerMinute(rows, now, minutes) {
+  const last = Math.floor(now / 60_000);
+  const first = last - minutes + 1;
+  const points = [];
+  for (let m = first; m <= last; m++) points.push({ timestamp: m * 60, requests: 0, errors: 0, tokens: 0 });
+  for (const r of rows) {
+    const i = Math.floor(r.request_time / 60_000) - first;
+    if (i < 0 || i >= points.length) continue;
+    points[i].requests++;
+    if (r.status_code >= 400) points[i].errors++;
+    points[i].tokens += (r.input_token_count ?? 0) + (r.output_token_count ?? 0);
+  }
+  return points;
+}
+
+/**
+ * Totals of an endpoint's Prometheus exposition (`GET …/metrics`), summed over served entities.
+ * @param {string} text
+ */
+export function metricTotals(text) {
+  const totals = { requests: 0, r4xx: 0, r5xx: 0, inputTokens: 0, outputTokens: 0 };
+  /** @type {Record<string, keyof typeof totals>} */
+  const names = {
+    request_count_total: "requests",
+    request_4xx_count_total: "r4xx",
+    request_5xx_count_total: "r5xx",
+    input_token_count_total: "inputTokens",
+    output_token_count_total: "outputTokens",
+  };
+  for (const line of text.split("\n")) {
+    const m = /^([a-z_0-9]+)(?:\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line.trim());
+    if (m && names[m[1]]) totals[names[m[1]]] += Number(m[2]);
+  }
+  return totals;
+}

@@ -1,7 +1,7 @@
 // @ts-check
-import { api, ApiError, enc, invoke } from "./api.js";
+import { api, apiText, ApiError, enc, invoke } from "./api.js";
 import { badge, facts, h, notice, renderIfChanged, replace, table, when } from "./dom.js";
-import { answerText, deploymentMessage, entityLabel, isPayPerToken, queryBody, rateLimitText, sizeOf, stateOf, tagsText } from "./model.js";
+import { answerText, deploymentMessage, entityLabel, isPayPerToken, metricTotals, queryBody, rateLimitText, sizeOf, stateOf, tagsText, usagePerMinute } from "./model.js";
 import { usageChart } from "./chart.js";
 import { FAST_MS, SLOW_MS } from "./view-endpoints.js";
 
@@ -26,7 +26,8 @@ export function renderEndpoint(view, name) {
   const config = h("div", { class: "columns", id: "config" });
   const queryBox = h("div", { id: "query" });
   const usageText = h("p", { id: "usage-summary" }, "Loading usage…");
-  const chart = h("div", { id: "usage-chart", class: "chart", role: "img", "aria-labelledby": "usage-summary" });
+  const chart = h("div", { id: "usage-chart", class: "chart", role: "img", "aria-labelledby": "usage-summary", hidden: true });
+  const counters = h("p", { id: "usage-counters", class: "hint" });
   const gateway = h("div", { id: "gateway" });
   const perms = h("div", { id: "permissions" });
   const logs = h("div", { id: "logs" });
@@ -42,7 +43,7 @@ export function renderEndpoint(view, name) {
     summary,
     section("Configuration", "config-title", config),
     section("Query", "query-title", queryBox),
-    section("Usage", "usage-title", usageText, chart),
+    section("Usage", "usage-title", usageText, chart, counters),
     section("AI gateway", "gateway-title", gateway),
     section("Permissions", "permissions-title", perms),
     section("Logs", "logs-title", logs),
@@ -53,6 +54,7 @@ export function renderEndpoint(view, name) {
   let detail;
   let busy = false;
   let refused = false;
+  let usageStarted = false;
   /** @type {string | undefined} */
   let lastState;
 
@@ -84,25 +86,68 @@ export function renderEndpoint(view, name) {
       drawSummary(summary, d);
       drawConfig(config, d);
       drawQuery(queryBox, d, () => refreshUsage());
+      if (!usageStarted) {
+        usageStarted = true;
+        view.every(() => 10_000, refreshUsage);
+      }
       renderIfChanged(gateway, JSON.stringify(d.ai_gateway ?? null), () => gatewayView(d.ai_gateway));
       await Promise.all([drawPermissions(perms, d), drawLogs(logs, d)]);
     },
   );
 
+  /**
+   * Usage over the last hour from the usage table (its route needs CAN_MANAGE, and rows exist only while the
+   * endpoint's AI gateway tracks usage), and the endpoint's counters since the plane started (from /metrics, CAN_VIEW).
+   */
   const refreshUsage = async () => {
+    const now = Date.now();
+    const tracking = Boolean(detail?.ai_gateway?.usage_tracking_config?.enabled);
+    /** @type {Json[] | undefined} */
+    let rows;
     try {
-      const u = await api("GET", `/api/2.0/dbserve/ui/usage/${enc(name)}?minutes=60`);
-      if (!view.alive()) return;
-      const total = u.points.reduce((/** @type {number} */ n, /** @type {Json} */ p) => n + p.requests, 0);
-      const tokens = u.points.reduce((/** @type {number} */ n, /** @type {Json} */ p) => n + p.tokens, 0);
-      usageText.textContent = `${total} request${total === 1 ? "" : "s"} and ${tokens} tokens in the last 60 minutes, per minute.`;
-      await usageChart(chart, u.points);
+      rows = await usageRows(name, now - 60 * 60_000);
     } catch (err) {
-      if (err instanceof ApiError) usageText.textContent = `Usage is not available: ${err.message}`;
-      else throw err;
+      if (!(err instanceof ApiError)) throw err;
+      usageText.textContent =
+        err.status === 403 ? "Usage over time comes from the usage table, which needs CAN_MANAGE on this endpoint." : `Usage is not available: ${err.message}`;
+    }
+    if (!view.alive()) return;
+    if (rows) {
+      const points = usagePerMinute(rows, now, 60);
+      const total = points.reduce((n, p) => n + p.requests, 0);
+      const errors = points.reduce((n, p) => n + p.errors, 0);
+      const tokens = points.reduce((n, p) => n + p.tokens, 0);
+      if (total === 0 && !tracking) {
+        usageText.textContent = "Usage tracking is off for this endpoint, so its queries are not recorded in the usage table; turn it on in its AI gateway (usage tracking).";
+        chart.hidden = true;
+      } else {
+        usageText.textContent = `${total} request${total === 1 ? "" : "s"} (${errors} failed) and ${tokens} tokens in the last 60 minutes, per minute, from the usage table.`;
+        chart.hidden = false;
+        await usageChart(chart, points);
+      }
+    } else chart.hidden = true;
+    try {
+      const m = metricTotals(await apiText("GET", `/api/2.0/serving-endpoints/${enc(name)}/metrics`));
+      counters.textContent = `Since the plane started: ${m.requests} request${m.requests === 1 ? "" : "s"} (${m.r4xx} 4xx, ${m.r5xx} 5xx), ${m.inputTokens} input and ${m.outputTokens} output tokens.`;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      counters.textContent = "";
     }
   };
-  view.every(() => 10_000, refreshUsage);
+}
+
+/** The usage table's rows for an endpoint since `sinceMs`, following page tokens (bounded). @param {string} name @param {number} sinceMs */
+async function usageRows(name, sinceMs) {
+  /** @type {Json[]} */
+  const out = [];
+  let token = "";
+  for (let i = 0; i < 10; i++) {
+    const page = await api("GET", `/api/2.0/dbserve/serving-endpoints/${enc(name)}/usage?since_ms=${sinceMs}&max_results=10000${token ? `&page_token=${enc(token)}` : ""}`);
+    out.push(...(page.rows ?? []));
+    token = page.next_page_token ?? "";
+    if (!token) break;
+  }
+  return out;
 }
 
 /** @param {string} title @param {string} id @param {...any} content */
