@@ -271,7 +271,10 @@ function drawQuery(el, d, afterQuery) {
         try {
           const result = await invoke(d.name, body, (text) => (answer.textContent += text));
           const ms = Math.round(performance.now() - started);
-          if (result.streamed) meta.textContent = `Streamed in ${result.chunks} chunks, ${ms} ms.`;
+          if (result.streamed) {
+            meta.textContent = `Streamed in ${result.chunks} chunks, ${ms} ms.`;
+            raw.textContent = "(The answer arrived as Server-Sent Events; its text is shown above.)";
+          }
           else {
             answer.textContent = answerText(result.json);
             meta.textContent = `Answered in one response, ${ms} ms.`;
