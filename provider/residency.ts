@@ -27,7 +27,7 @@ import {
 } from "./data/availability";
 import type { CheckFailure } from "./engine/validate";
 
-export { SERVING_MODES, ServingMode } from "./data/availability";
+export { SERVING_MODES, type ServingMode } from "./data/availability";
 
 /**
  * The `workspaceGeo` input serving resources accept (add it to their zod schema as
