@@ -23,7 +23,7 @@ export async function signInLink(host: string, token: string): Promise<string> {
       signal: AbortSignal.timeout(10_000),
     });
   } catch (err) {
-    throw new Error(`No plane answers at ${host}: ${(err as Error).message}`);
+    throw new Error(`No plane answers at ${host}: ${(err as Error).message}`, { cause: err });
   }
   const body = (await res.json().catch(() => ({}))) as { url?: string; message?: string; error_code?: string };
   if (!res.ok || typeof body.url !== "string") {

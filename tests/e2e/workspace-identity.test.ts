@@ -45,7 +45,7 @@ test("refresh, update and destroy through another workspace fail naming both, an
     const [homeId, otherId] = [await workspaceId(home), await workspaceId(elsewhere)];
     expect(before.resources.filter((r) => r.type.includes("dynamic")).map((r) => r.outputs?.workspaceId)).toEqual([homeId, homeId]);
     // The other workspace happens to hold objects of the same names: they must not be mistaken for ours.
-    await (await sdk(elsewhere).servingEndpoints.create({ name: "same-name", config: { served_entities: [{ entity_name: "main.id.m", entity_version: "1", workload_size: "Small", scale_to_zero_enabled: true }] } })).wait();
+    await (await sdk(elsewhere).servingEndpoints.create({ name: "same-name", config: { name: "same-name", served_entities: [{ entity_name: "main.id.m", entity_version: "1", workload_size: "Small", scale_to_zero_enabled: true }] } })).wait();
     await planeApi(elsewhere, "POST", "/api/2.1/unity-catalog/models", { catalog_name: "main", schema_name: "id", name: "bot" });
     const other = { DATABRICKS_HOST: elsewhere.url, DATABRICKS_TOKEN: elsewhere.token };
 
