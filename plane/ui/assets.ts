@@ -4,8 +4,9 @@ import * as path from "node:path";
 
 /**
  * The page's files, read once into memory and served by name from a fixed table (no path from a request ever
- * reaches the file system). The page's own files live in `plane/ui/assets/` and ship in the package through
- * package.json `files`; the chart library comes from its npm package (`uplot`), never from a CDN.
+ * reaches the file system). The page's own files live in `plane/ui/assets/`; the build copies them beside the
+ * compiled modules (`scripts/copy-ui-assets.js` → `dist/plane/ui/assets/`), which is what the package ships. The
+ * chart library comes from its npm package (`uplot`), never from a CDN.
  */
 export interface Asset {
   bytes: Buffer;
@@ -28,8 +29,8 @@ const VENDOR: Record<string, string> = {
 };
 
 /**
- * `assets/` beside this module when run from source; from the compiled copy in `dist/plane/ui/`, the packaged
- * `plane/ui/assets/` at the package root.
+ * `assets/` beside this module: the sources when run from source, the build's copy when run from `dist/`. In a
+ * checkout whose `dist/` was compiled without the copy (a bare `tsc`), the sources are used.
  */
 export function assetDir(): string {
   const candidates = [path.join(__dirname, "assets"), path.join(__dirname, "..", "..", "..", "plane", "ui", "assets")];

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { assetDir, assets } from "../../plane/ui/assets";
+import { assets } from "../../plane/ui/assets";
 import { REPO } from "../helpers/paths";
 
 /**
@@ -16,12 +16,17 @@ const run = (cmd: string, args: string[]) =>
 /** What the whole page can load, in KB: the budget is a few hundred KB; the figure is written for the notes. */
 const BUDGET_KB = 300;
 
-test("npm pack ships every asset, the compiled UI modules, and uplot as a runtime dependency", async () => {
+test("npm pack ships every asset inside dist/ (the build's copy), the compiled UI modules, and uplot as a runtime dependency", async () => {
+  // The same build steps as `npm run build` (tests/global-setup.js runs them too).
+  await run(process.execPath, ["scripts/copy-ui-assets.js"]);
   const out = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"]);
   const files = new Set((JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
-  const own = fs.readdirSync(assetDir()).filter((f) => !f.startsWith("."));
+  const own = fs.readdirSync(path.join(REPO, "plane", "ui", "assets")).filter((f) => !f.startsWith("."));
   expect(own.length).toBeGreaterThan(5);
-  for (const f of own) expect([f, files.has(`plane/ui/assets/${f}`)]).toEqual([f, true]);
+  for (const f of own) expect([f, files.has(`dist/plane/ui/assets/${f}`), files.has(`plane/ui/assets/${f}`)]).toEqual([f, true, false]);
+  // From the compiled module, the assets resolve to dist's copy.
+  const compiled = (await import(path.join(REPO, "dist", "plane", "ui", "assets.js"))) as { assetDir: () => string };
+  expect(compiled.assetDir()).toBe(path.join(REPO, "dist", "plane", "ui", "assets"));
   for (const f of ["assets", "routes", "session", "usage"]) expect([f, files.has(`dist/plane/ui/${f}.js`)]).toEqual([f, true]);
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string> };
   expect(pkg.dependencies.uplot).toBeDefined();
