@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startPlane, type PlaneOptions } from "../plane";
+import { PlaneRunningError, startPlane, type PlaneOptions } from "../plane";
 import { FaultRuleInput } from "../plane/faults";
-import { defaultDataDir, ensureDataDir, pidAlive, readPlaneInfo, tokenPath } from "../plane/datadir";
+import { defaultDataDir, ensureDataDir, loadOrCreateToken, pidAlive, readPlaneInfo, runningPlane } from "../plane/datadir";
 import { flag, numberFlag, parseArgs, UsageError, type ParsedArgs } from "./args";
 
 export const PLANE_USAGE = `Usage:
@@ -52,8 +52,21 @@ function printEnv(url: string, token: string): void {
   process.stdout.write(`DATABRICKS_HOST=${url}\nDATABRICKS_TOKEN=${token}\n`);
 }
 
+/**
+ * Run the plane in the foreground. One plane serves a data directory: when another holds its lock (two `pulumi up`
+ * runs starting the embedded default at once), this start prints the running plane's two lines and exits 0, so the
+ * caller uses that plane.
+ */
 async function startForeground(args: ParsedArgs): Promise<number> {
-  const plane = await startPlane(planeOptions(args));
+  let plane;
+  try {
+    plane = await startPlane(planeOptions(args));
+  } catch (err) {
+    if (!(err instanceof PlaneRunningError)) throw err;
+    process.stderr.write(`${err.message} Using it.\n`);
+    printEnv(err.info.url, err.token);
+    return 0;
+  }
   printEnv(plane.url, plane.token);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -64,29 +77,26 @@ async function startForeground(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
-async function answers(url: string, token: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}/api/2.0/serving-endpoints`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Spawn the foreground server detached, wait until it is listening and answering, print the two lines, exit. */
+/**
+ * Spawn the foreground server detached, wait until a plane serves the directory, print its two lines, exit 0. When a
+ * plane already runs there (or another start wins the race: the child then exits 0 having found it), that plane's
+ * lines are printed.
+ */
 async function startDetached(argv: string[], args: ParsedArgs): Promise<number> {
   const dataDir = dataDirOf(args);
   ensureDataDir(dataDir);
-  const running = readPlaneInfo(dataDir);
-  if (running && pidAlive(running.pid)) {
-    process.stderr.write(`A plane (pid ${running.pid}) is already running on ${dataDir} at ${running.url}.\n`);
-    return 1;
+  const running = await runningPlane(dataDir);
+  if (running) {
+    process.stderr.write(`A plane (pid ${running.pid}) is already running on ${dataDir} at ${running.url}. Using it.\n`);
+    printEnv(running.url, loadOrCreateToken(dataDir));
+    return 0;
   }
   const childArgs = ["plane", "start", ...argv.filter((a) => a !== "--detach" && a !== "--detach=true")];
   const script = process.argv[1];
   const execArgv = script.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : [];
-  const logFd = fs.openSync(path.join(dataDir, "plane.log"), "a");
+  const logFile = path.join(dataDir, "plane.log");
+  const logFd = fs.openSync(logFile, "a", 0o600);
+  fs.chmodSync(logFile, 0o600);
   const child = spawn(process.execPath, [...execArgv, script, ...childArgs], { detached: true, stdio: ["ignore", "ignore", logFd] });
   fs.closeSync(logFd);
   let exited: number | null = null;
@@ -94,17 +104,15 @@ async function startDetached(argv: string[], args: ParsedArgs): Promise<number> 
   child.unref();
   const deadline = Date.now() + 30000;
   while (Date.now() < deadline) {
-    if (exited !== null) {
-      process.stderr.write(`The plane exited with code ${exited}; see ${path.join(dataDir, "plane.log")}.\n`);
+    if (exited !== null && exited !== 0) {
+      process.stderr.write(`The plane exited with code ${exited}; see ${logFile}.\n`);
       return 1;
     }
-    const info = readPlaneInfo(dataDir);
-    if (info && info.pid === child.pid && fs.existsSync(tokenPath(dataDir))) {
-      const token = fs.readFileSync(tokenPath(dataDir), "utf8").trim();
-      if (await answers(info.url, token)) {
-        printEnv(info.url, token);
-        return 0;
-      }
+    // Our child, or the plane that won the directory's lock before it.
+    const info = await runningPlane(dataDir);
+    if (info) {
+      printEnv(info.url, loadOrCreateToken(dataDir));
+      return 0;
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,7 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { DB } from "./store";
-import { unauthenticated, permissionDenied } from "./errors";
+import { unauthenticated } from "./errors";
+
+/** The plane's principals: the admin (the data directory's token) and users made with `POST /api/2.0/dbserve/users`. */
+export const AUTH_SCHEMA =
+  "CREATE TABLE IF NOT EXISTS users (user_name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, is_admin INTEGER NOT NULL, created_at INTEGER NOT NULL);";
 
 export interface User {
   userName: string;
@@ -33,6 +37,11 @@ export function userExists(db: DB, userName: string): boolean {
   return db.prepare("SELECT 1 FROM users WHERE user_name = ?").get(userName) !== undefined;
 }
 
+export function listUsers(db: DB): { user_name: string; admin: boolean }[] {
+  const rows = db.prepare("SELECT user_name, is_admin FROM users ORDER BY user_name").all() as { user_name: string; is_admin: number }[];
+  return rows.map((r) => ({ user_name: r.user_name, admin: r.is_admin === 1 }));
+}
+
 /** The bearer token of a request, if it sent one in the `Authorization: Bearer …` form. */
 export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers["authorization"];
@@ -61,8 +70,4 @@ export function authenticate(db: DB, req: IncomingMessage): User {
   const user = userByTokenHash(db, hashToken(token));
   if (!user) throw unauthenticated("Invalid access token.");
   return user;
-}
-
-export function requireAdmin(user: User): void {
-  if (!user.isAdmin) throw permissionDenied(`User ${user.userName} is not a workspace admin.`);
 }

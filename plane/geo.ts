@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { PlaneContext } from "./context";
-import type { Router } from "./router";
+import type { RequestContext } from "./router";
 import { getMeta, setMeta } from "./store";
-import { invalidParameter, permissionDenied } from "./errors";
-import { parseBody } from "./validate";
+import { invalidParameter, quote } from "./errors";
+import { line, parseBody } from "./validate";
 import { geoForRegion, normalizeRegion, suggestRegions } from "../common/geos";
 
 /**
@@ -24,7 +24,7 @@ export interface WorkspaceGeo {
 export function checkRegion(region: string): string {
   const r = normalizeRegion(region);
   if (geoForRegion(r) === undefined) {
-    throw invalidParameter(`Unknown region '${region}'; did you mean ${suggestRegions(region, 3).join(", ")}?`);
+    throw invalidParameter(`Unknown region ${quote(region)}; did you mean ${suggestRegions(region, 3).join(", ")}?`);
   }
   return r;
 }
@@ -43,18 +43,16 @@ export function workspaceGeo(plane: PlaneContext): WorkspaceGeo {
   };
 }
 
-const PatchGeoBody = z.strictObject({ cross_geo_processing: z.boolean().optional(), region: z.string().min(1).optional() });
+const PatchGeoBody = z.strictObject({ cross_geo_processing: z.boolean().optional(), region: line("name").min(1).optional() });
 
-export function registerGeoRoutes(router: Router, plane: PlaneContext): void {
-  router.add("GET", "/api/2.0/dbserve/workspace-geo", () => workspaceGeo(plane));
-  router.add("PATCH", "/api/2.0/dbserve/workspace-geo", (ctx) => {
-    // Only an account admin can change the setting on a real workspace; the plane's admin token stands in for one.
-    if (!ctx.user.isAdmin) throw permissionDenied("Only an account admin can change the workspace Geo settings.");
-    const body = parseBody(PatchGeoBody, ctx.body);
-    if (body.region !== undefined) {
-      setMeta(plane.db, "geo:region", checkRegion(body.region));
-    }
-    if (body.cross_geo_processing !== undefined) setMeta(plane.db, "geo:cross_geo_processing", String(body.cross_geo_processing));
-    return workspaceGeo(plane);
-  });
+export function getWorkspaceGeo(ctx: RequestContext): WorkspaceGeo {
+  return workspaceGeo(ctx.plane);
+}
+
+/** Only an account admin can change the setting on a real workspace; the plane's admin token stands in for one. */
+export function patchWorkspaceGeo(ctx: RequestContext): WorkspaceGeo {
+  const body = parseBody(PatchGeoBody, ctx.body);
+  if (body.region !== undefined) setMeta(ctx.plane.db, "geo:region", checkRegion(body.region));
+  if (body.cross_geo_processing !== undefined) setMeta(ctx.plane.db, "geo:cross_geo_processing", String(body.cross_geo_processing));
+  return workspaceGeo(ctx.plane);
 }

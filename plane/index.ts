@@ -1,27 +1,43 @@
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
-import { randomUUID } from "node:crypto";
-import { ADMIN_USER_NAME, registerUser } from "./auth";
+import { randomInt, randomUUID } from "node:crypto";
+import { ADMIN_USER_NAME, AUTH_SCHEMA, registerUser } from "./auth";
 import type { PlaneContext } from "./context";
-import { defaultDataDir, ensureDataDir, loadOrCreateToken, pidAlive, readPlaneInfo, removePlaneInfo, writePlaneInfo } from "./datadir";
-import { Faults, type FaultRuleInput } from "./faults";
-import { OperationLimiter } from "./ratelimit";
+import {
+  createPrivateFile,
+  defaultDataDir,
+  ensureDataDir,
+  loadOrCreateToken,
+  lockDataDir,
+  removePlaneInfo,
+  runningPlane,
+  secureDataFiles,
+  writePlaneInfo,
+  type DataDirLock,
+  type PlaneInfo,
+} from "./datadir";
+import { FAULTS_SCHEMA, Faults, type FaultRuleInput } from "./faults";
+import { OPERATIONS_SCHEMA, OperationLimiter } from "./ratelimit";
+import { CallLog } from "./calls";
 import { Router } from "./router";
+import { ROUTES } from "./routes";
 import { createPlaneServer } from "./server";
 import { getMeta, openStore, setMeta } from "./store";
-import { registerAdminRoutes } from "./admin";
-import { registerGeoRoutes, initRegion } from "./geo";
-import { registerModelRoutes, seedSystemModels } from "./catalog/models";
-import { registerMlflowRoutes } from "./catalog/mlflow";
-import { registerServingRoutes } from "./serving/routes";
+import { initRegion } from "./geo";
+import { CATALOG_SCHEMA } from "./catalog/store";
+import { seedSystemModels } from "./catalog/models";
+import { ENDPOINTS_SCHEMA } from "./serving/records";
+import { ACL_SCHEMA } from "./serving/permissions";
 import { Lifecycle } from "./serving/lifecycle";
 import { seedPayPerTokenEndpoints } from "./serving/payPerToken";
-import { registerUiRoutes } from "./ui/routes";
+import { CREDENTIALS_SCHEMA } from "./query/secrets-store";
+import { USAGE_SCHEMA } from "./query/usage-store";
+import { SESSIONS_SCHEMA } from "./ui/session";
 
 export { defaultDataDir } from "./datadir";
 export type { FaultRuleInput } from "./faults";
 
-export const PLANE_VERSION = "0.1.0";
+export const PLANE_VERSION = "0.2.0";
 
 export interface PlaneOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
@@ -40,6 +56,8 @@ export interface PlaneOptions {
   random?: () => number;
   /** Log sink; default: silent. */
   log?: (line: string) => void;
+  /** How long a start that finds the directory locked waits for the winner to answer (default 30 s). */
+  lockWaitMs?: number;
 }
 
 export interface RunningPlane {
@@ -47,29 +65,71 @@ export interface RunningPlane {
   token: string;
   port: number;
   dataDir: string;
+  workspaceId: string;
   close(): Promise<void>;
 }
 
-/** Data dirs served by a plane in this process: two planes on one directory would race each other's timers. */
-const openDirs = new Set<string>();
+/** Another plane holds the data directory; it is running at `info.url` (the token is the directory's, `token`). */
+export class PlaneRunningError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly info: PlaneInfo,
+    readonly token: string,
+  ) {
+    super(`A plane (pid ${info.pid}) is already running on ${dataDir} at ${info.url}.`);
+  }
+}
+
+const SCHEMAS = [AUTH_SCHEMA, CATALOG_SCHEMA, ENDPOINTS_SCHEMA, ACL_SCHEMA, FAULTS_SCHEMA, OPERATIONS_SCHEMA, CREDENTIALS_SCHEMA, USAGE_SCHEMA, SESSIONS_SCHEMA];
+
+/**
+ * Take the directory's lock, or find the plane that holds it. A plane that won the lock may still be starting, so a
+ * loser waits until the winner answers (then throws PlaneRunningError naming it) or the lock frees up (then wins it).
+ */
+async function lockOrFindWinner(dataDir: string, waitMs: number): Promise<DataDirLock> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const lock = lockDataDir(dataDir);
+    if (lock) {
+      // A plane from before the lock existed holds no lock but may still serve the directory: use it, never race it.
+      const legacy = await runningPlane(dataDir);
+      if (legacy && legacy.pid !== process.pid) {
+        lock.release();
+        throw new PlaneRunningError(dataDir, legacy, loadOrCreateToken(dataDir));
+      }
+      return lock;
+    }
+    const winner = await runningPlane(dataDir);
+    if (winner) throw new PlaneRunningError(dataDir, winner, loadOrCreateToken(dataDir));
+    if (Date.now() > deadline) throw new Error(`${dataDir} is locked by another process, but no plane answered there within ${Math.round(waitMs / 1000)} s.`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A stable numeric workspace id like a real one (16 digits, below 2^53 so any JSON client reads it exactly). */
+function newWorkspaceId(): string {
+  let id = String(1 + randomInt(7));
+  for (let i = 0; i < 15; i++) id += String(randomInt(10));
+  return id;
+}
 
 export async function startPlane(options: PlaneOptions = {}): Promise<RunningPlane> {
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
   ensureDataDir(dataDir);
-  if (openDirs.has(dataDir)) throw new Error(`A plane in this process already serves ${dataDir}.`);
-  const existing = readPlaneInfo(dataDir);
-  if (existing && existing.pid !== process.pid && pidAlive(existing.pid)) {
-    throw new Error(`A plane (pid ${existing.pid}) is already running on ${dataDir} at ${existing.url}.`);
-  }
-  openDirs.add(dataDir);
+  // Before anything else: one plane per data directory.
+  const lock = await lockOrFindWinner(dataDir, options.lockWaitMs ?? 30_000);
   const log = options.log ?? (() => undefined);
   try {
+    secureDataFiles(dataDir);
     const token = loadOrCreateToken(dataDir);
-    const db = openStore(dataDir);
+    const dbFile = path.join(dataDir, "plane.db");
+    createPrivateFile(dbFile);
+    const db = openStore(dbFile, SCHEMAS);
+    secureDataFiles(dataDir); // the WAL and SHM files exist now
     registerUser(db, ADMIN_USER_NAME, token, true);
     let workspaceId = getMeta(db, "workspace_id");
-    if (!workspaceId) {
-      workspaceId = String(1000000000000000 + Math.floor(Math.random() * 8999999999999999));
+    if (!workspaceId || !/^\d{1,16}$/.test(workspaceId) || Number(workspaceId) > Number.MAX_SAFE_INTEGER) {
+      workspaceId = newWorkspaceId();
       setMeta(db, "workspace_id", workspaceId);
     }
     let metastoreId = getMeta(db, "metastore_id");
@@ -78,6 +138,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<RunningPla
       setMeta(db, "metastore_id", metastoreId);
     }
     let baseUrl = "";
+    const now = () => Date.now();
     const plane: PlaneContext = {
       db,
       dataDir,
@@ -85,26 +146,21 @@ export async function startPlane(options: PlaneOptions = {}): Promise<RunningPla
       baseUrl: () => baseUrl,
       metastoreId,
       workspaceId,
-      now: () => Date.now(),
+      version: PLANE_VERSION,
+      now,
+      log,
+      lifecycle: undefined as unknown as Lifecycle,
+      faults: new Faults(db, options.random),
+      limiter: new OperationLimiter(db, options.rateLimit?.limit ?? 50, options.rateLimit?.windowSeconds ?? 300, now),
+      calls: new CallLog(),
     };
+    plane.lifecycle = new Lifecycle(plane, log);
     initRegion(plane, options.region);
     seedSystemModels(plane);
     seedPayPerTokenEndpoints(plane);
+    for (const f of options.faults ?? []) plane.faults.add(f);
 
-    const faults = new Faults(db, options.random);
-    for (const f of options.faults ?? []) faults.add(f);
-    const limiter = new OperationLimiter(options.rateLimit?.limit ?? 50, options.rateLimit?.windowSeconds ?? 300, plane.now);
-    const lifecycle = new Lifecycle(plane, log);
-
-    const router = new Router();
-    registerAdminRoutes(router, plane, faults, limiter, PLANE_VERSION);
-    registerGeoRoutes(router, plane);
-    registerModelRoutes(router, plane);
-    registerMlflowRoutes(router, plane);
-    registerServingRoutes(router, plane, lifecycle, faults);
-    registerUiRoutes(router, { plane, lifecycle });
-
-    const server = createPlaneServer({ db, router, faults, limiter, log });
+    const server = createPlaneServer(plane, new Router(ROUTES));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, "127.0.0.1", () => {
@@ -115,9 +171,9 @@ export async function startPlane(options: PlaneOptions = {}): Promise<RunningPla
     const port = (server.address() as AddressInfo).port;
     baseUrl = `http://127.0.0.1:${port}`;
     // Deployments that were in flight when the previous process died resume (or finish) now.
-    lifecycle.resume();
+    plane.lifecycle.resume();
     writePlaneInfo(dataDir, { pid: process.pid, port, url: baseUrl });
-    log(`plane listening on ${baseUrl} (data ${dataDir})`);
+    log(`plane listening on ${baseUrl} (data ${dataDir}, workspace ${workspaceId})`);
 
     let closed = false;
     return {
@@ -125,21 +181,22 @@ export async function startPlane(options: PlaneOptions = {}): Promise<RunningPla
       token,
       port,
       dataDir,
+      workspaceId,
       close: async () => {
         if (closed) return;
         closed = true;
-        lifecycle.stop();
+        plane.lifecycle.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
         removePlaneInfo(dataDir, process.pid, port);
         db.close();
-        openDirs.delete(dataDir);
+        lock.release();
       },
     };
   } catch (err) {
-    openDirs.delete(dataDir);
+    lock.release();
     throw err;
   }
 }

@@ -1,19 +1,38 @@
 import type { IncomingMessage } from "node:http";
-import { PlaneError } from "./errors";
+import { PlaneError, invalidParameter, quote } from "./errors";
 import type { User } from "./auth";
+import type { PlaneContext } from "./context";
 
-/** What a handler sees: path parameters, the query string, the parsed body (or raw bytes) and the caller. */
+/**
+ * The shapes of the route table (plane/routes.ts) and the matcher that reads it. A row names the method, the path
+ * pattern, the handler (a named function in its API's module), who may call it, whether it counts against the
+ * workspace operation limit, and how its body is read. The server (plane/server.ts) applies all of it, so a handler
+ * starts with an authenticated, authorized caller and a parsed body.
+ */
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * What a handler sees. Handlers are synchronous — the server runs each one inside one SQLite transaction — except on
+ * rows marked `async` (the query path).
+ */
 export interface RequestContext {
+  plane: PlaneContext;
   method: string;
   path: string;
   params: Record<string, string>;
   query: URLSearchParams;
-  /** Parsed JSON object for JSON routes; `{}` when the body was empty. */
+  /** Parsed JSON object for JSON routes (`{}` for an allowed empty body); `{}` for routes without a body. */
   body: unknown;
-  /** The raw body, only filled for routes declared `raw`. */
+  /** The raw body (artifact uploads). */
   rawBody: Buffer;
   user: User;
   req: IncomingMessage;
+  /** The object the row's access rule resolved and authorized; undefined for rules without an object. */
+  target: unknown;
+  /** The caller's standing on `target` as its object type reports it (an endpoint's permission level). */
+  standing: string | undefined;
+  /** Run after the request's transaction commits (timers, anything outside the database). */
+  afterCommit(fn: () => void): void;
 }
 
 /** A non-200 or header-carrying answer; plain return values are sent as 200 JSON. */
@@ -29,57 +48,108 @@ export class Reply {
 
 export type Handler = (ctx: RequestContext) => unknown;
 
-export interface RouteOptions {
-  /** "none": no token needed; "user": any valid token; "admin": the plane's own admin token only. */
-  auth?: "none" | "user" | "admin";
-  /** Counted against the workspace create/update operations limit (facts/geos.md: 50 per 5 minutes). */
-  countsAsOperation?: boolean;
-  /** Hand the handler the raw bytes instead of parsing JSON (artifact upload). */
-  raw?: boolean;
+/**
+ * How a body is read. `json`: a JSON object is required (an empty body is a 400, never "change everything to
+ * nothing"); `json-optional`: an empty body means `{}` (PATCH, which the JS SDK sends without a body); `payload`: a
+ * JSON query payload (larger limit, users' text unchecked for control characters); `raw`: bytes (artifact upload);
+ * `none`: ignored.
+ */
+export type BodyMode = "json" | "json-optional" | "payload" | "raw" | "none";
+
+export function bodyModeOf(row: RouteRow): BodyMode {
+  if (row.body) return row.body;
+  if (row.method === "POST" || row.method === "PUT") return "json";
+  if (row.method === "PATCH") return "json-optional";
+  return "none";
 }
 
-interface Route {
-  method: string;
-  segments: string[];
+/** Where the object a rule protects is named: a path parameter, a body field, a query parameter. */
+export interface ObjectRef {
+  in: "path" | "body" | "query" | "body-or-query";
+  field: string;
+  /** Serving endpoints are addressed by name, except by the permissions API (by id). */
+  by?: "name" | "id";
+}
+
+export type ObjectTypeName = "serving-endpoint" | "registered-model";
+
+export type Access =
+  /** No token needed. */
+  | { kind: "none" }
+  /** Any valid token. */
+  | { kind: "user" }
+  /** The plane's admin token (a workspace admin). */
+  | { kind: "admin" }
+  /** The caller must hold `level` on the object named by `ref`; `when` raises the level for one body value. */
+  | { kind: "object"; type: ObjectTypeName; ref: ObjectRef; level: string; when?: { field: string; equals: string; level: string } };
+
+export interface RouteRow {
+  method: Method;
+  /** `/`-separated; `:name` captures one segment, `*name` (last) the rest. */
+  path: string;
   handler: Handler;
-  options: Required<RouteOptions>;
+  access: Access;
+  /** Counted against the workspace create/update operation limit (only when the request succeeds). */
+  operation?: boolean;
+  /**
+   * The handler is asynchronous (it waits on the network or streams): it runs after authorization, outside the
+   * request transaction, and may return a StreamReply. Only query routes are; they count no operations.
+   */
+  async?: boolean;
+  /** Reshape every error of this route (query routes add an OpenAI-style `error` object beside the Databricks model). */
+  wrapError?: (err: PlaneError) => PlaneError;
+  body?: BodyMode;
+  /**
+   * The plane's own control surface for tests (health, users, faults, rate limit, call log): never subject to injected
+   * faults and not in the call log. Routes that stand in for workspace features (artifact storage, the Geo setting) are
+   * not control routes.
+   */
+  control?: boolean;
+  /** Allowed values of path parameters (compared case-insensitively); others are a 400 naming the valid ones. */
+  params?: Record<string, readonly string[]>;
+  /** One line for plane/README.md. */
+  note: string;
 }
 
 export interface Match {
-  route: { handler: Handler; options: Required<RouteOptions> };
+  row: RouteRow;
   params: Record<string, string>;
 }
 
-/**
- * A deliberately tiny router: patterns are `/`-separated segments where `:name` captures one segment and `*name`
- * (last only) captures the rest of the path. Full UC names contain dots, never slashes, so one segment suffices.
- */
-export class Router {
-  private readonly routes: Route[] = [];
+interface Compiled {
+  row: RouteRow;
+  segments: string[];
+  literals: number;
+}
 
-  add(method: string, pattern: string, handler: Handler, options: RouteOptions = {}): void {
-    this.routes.push({
-      method,
-      segments: pattern.split("/").filter((s) => s !== ""),
-      handler,
-      options: { auth: options.auth ?? "user", countsAsOperation: options.countsAsOperation ?? false, raw: options.raw ?? false },
+/** Literal segments beat captures, so `/serving-endpoints/pt` is not taken for an endpoint called "pt". */
+export class Router {
+  private readonly compiled: Compiled[];
+
+  constructor(readonly rows: readonly RouteRow[]) {
+    this.compiled = rows.map((row) => {
+      const segments = row.path.split("/").filter((s) => s !== "");
+      return { row, segments, literals: segments.filter((s) => !s.startsWith(":") && !s.startsWith("*")).length };
     });
   }
 
-  /** Literal segments beat captures, so `/serving-endpoints/pt` is not taken for an endpoint called "pt". */
   match(method: string, path: string): Match {
     const parts = path.split("/").filter((s) => s !== "");
-    let best: { route: Route; params: Record<string, string>; score: number } | undefined;
-    for (const route of this.routes) {
-      const params = matchSegments(route.segments, parts);
+    let best: { c: Compiled; params: Record<string, string> } | undefined;
+    for (const c of this.compiled) {
+      if (c.row.method !== method) continue;
+      const params = matchSegments(c.segments, parts);
       if (!params) continue;
-      if (route.method !== method) continue;
-      const score = route.segments.filter((s) => !s.startsWith(":") && !s.startsWith("*")).length;
-      if (!best || score > best.score) best = { route, params, score };
+      if (!best || c.literals > best.c.literals) best = { c, params };
     }
-    if (best) return { route: best.route, params: best.params };
     // Databricks answers an unsupported method on a known path like an unknown path.
-    throw new PlaneError(404, "ENDPOINT_NOT_FOUND", `No API found for '${method} ${path}'.`);
+    if (!best) throw new PlaneError(404, "ENDPOINT_NOT_FOUND", `No API found for ${quote(`${method} ${path}`)}.`);
+    for (const [name, allowed] of Object.entries(best.c.row.params ?? {})) {
+      if (!allowed.includes(best.params[name].toLowerCase())) {
+        throw invalidParameter(`Unsupported ${name} ${quote(best.params[name])}: the plane serves ${allowed.map((a) => `'${a}'`).join(", ")}.`);
+      }
+    }
+    return { row: best.c.row, params: best.params };
   }
 }
 
@@ -93,11 +163,8 @@ function matchSegments(pattern: string[], parts: string[]): Record<string, strin
       return params;
     }
     if (i >= parts.length) return undefined;
-    if (seg.startsWith(":")) {
-      params[seg.slice(1)] = decode(parts[i]);
-    } else if (seg !== parts[i]) {
-      return undefined;
-    }
+    if (seg.startsWith(":")) params[seg.slice(1)] = decode(parts[i]);
+    else if (seg !== parts[i]) return undefined;
   }
   return pattern.length === parts.length ? params : undefined;
 }

@@ -20,7 +20,6 @@ import {
   FoundationModelAvailability,
   LOCAL_HOSTING,
   MODE_AVAILABILITY,
-  SERVING_MODES,
   ServingMode,
   foundationModel,
   FOUNDATION_MODELS,

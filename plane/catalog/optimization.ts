@@ -1,4 +1,5 @@
 import type { DB } from "../store";
+import { getArtifact } from "./store";
 import { FOUNDATION_MODELS, foundationModel, type FoundationModelSpec } from "./foundation";
 import { foundationModelForBase } from "../../common/foundation-models";
 
@@ -10,10 +11,25 @@ import { foundationModelForBase } from "../../common/foundation-models";
  * the logged model; here from the `MLmodel` file uploaded with the version — the transformers flavor's
  * `source_model_name` or a `base_model` metadata entry — and sized like the foundation model of that architecture.
  */
-/** The base model an `MLmodel` file names, read line by line (the keys we need are plain scalars). */
+
+/**
+ * The base model an `MLmodel` file names, read line by line (the keys we need are plain scalars). Written without
+ * backtracking regular expressions: the file is a client upload of up to 16 MB.
+ */
 export function baseModelOf(mlmodel: string): string | undefined {
-  const match = mlmodel.match(/^\s*(?:source_model_name|base_model)\s*:\s*["']?([^"'\n#]+?)["']?\s*$/m);
-  return match?.[1];
+  for (const raw of mlmodel.split("\n")) {
+    const line = raw.trim();
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim();
+    if (key !== "source_model_name" && key !== "base_model") continue;
+    let value = line.slice(colon + 1);
+    const hash = value.indexOf("#");
+    if (hash >= 0) value = value.slice(0, hash);
+    value = value.trim().replace(/^["']|["']$/g, "").trim();
+    if (value !== "" && value.length <= 255) return value;
+  }
+  return undefined;
 }
 
 export function architectureSpec(baseModel: string): FoundationModelSpec | undefined {
@@ -23,10 +39,7 @@ export function architectureSpec(baseModel: string): FoundationModelSpec | undef
 
 /** The `MLmodel` file uploaded with a UC model version, if any. */
 export function mlmodelText(db: DB, fullName: string, version: number): string | undefined {
-  const row = db.prepare("SELECT bytes FROM artifacts WHERE model = ? AND version = ? AND path = 'MLmodel'").get(fullName.toLowerCase(), version) as
-    | { bytes: Buffer }
-    | undefined;
-  return row ? Buffer.from(row.bytes).toString("utf8") : undefined;
+  return getArtifact(db, fullName, version, "MLmodel")?.toString("utf8");
 }
 
 export function optimizationSpec(db: DB, fullName: string, version: number): FoundationModelSpec | undefined {

@@ -1,13 +1,15 @@
 /**
- * The query path's route handlers, one named function per route (registered in `routes.ts`).
+ * The query path's route handlers, one named function per route of the plane's route table (plane/routes.ts), which
+ * also checks each route's permission before the handler runs (the handlers keep their own check as well).
  */
-import { PlaneError, invalidParameter } from "../errors";
+import { PlaneError, invalidParameter, quote } from "../errors";
 import { Reply, type RequestContext } from "../router";
 import { fetchWithLevel, endpointNotFound } from "../serving/access";
 import { loadEndpoint } from "../serving/records";
 import { queryInt } from "../validate";
 import { openApiDocument } from "./openapi";
-import { runQuery, type QueryDeps } from "./pipeline";
+import { runQuery } from "./pipeline";
+import { queryDeps } from "./routes";
 import { accepts, targetsFor } from "./targets";
 import { listInference, listUsage, type ListOptions } from "./usage-store";
 import { KIND_OF_TASK } from "./formats";
@@ -28,6 +30,11 @@ export class QueryError extends PlaneError {
   }
 }
 
+/** The route table's `wrapError` for query routes: the same error, with the OpenAI-style `error` object. */
+export function asQueryError(err: PlaneError): PlaneError {
+  return err instanceof QueryError ? err : new QueryError(err);
+}
+
 async function withQueryErrors(run: () => Promise<unknown>): Promise<unknown> {
   try {
     return await run();
@@ -37,12 +44,14 @@ async function withQueryErrors(run: () => Promise<unknown>): Promise<unknown> {
 }
 
 /** `POST /serving-endpoints/{name}/invocations` (CAN_QUERY). */
-export function invokeEndpoint(q: QueryDeps, ctx: RequestContext): Promise<unknown> {
+export function invokeEndpoint(ctx: RequestContext): Promise<unknown> {
+  const q = queryDeps(ctx.plane);
   return withQueryErrors(() => runQuery(q, { endpoint: ctx.params.name, body: asJson(ctx), bodyBytes: ctx.rawBody.length, user: ctx.user }));
 }
 
 /** `POST /serving-endpoints/{name}/served-models/{entity}/invocations` (CAN_QUERY): one entity, no traffic split. */
-export function invokeServedEntity(q: QueryDeps, ctx: RequestContext): Promise<unknown> {
+export function invokeServedEntity(ctx: RequestContext): Promise<unknown> {
+  const q = queryDeps(ctx.plane);
   return withQueryErrors(() => runQuery(q, { endpoint: ctx.params.name, entity: ctx.params.entity, body: asJson(ctx), bodyBytes: ctx.rawBody.length, user: ctx.user }));
 }
 
@@ -50,7 +59,8 @@ export function invokeServedEntity(q: QueryDeps, ctx: RequestContext): Promise<u
  * `POST /serving-endpoints/chat/completions`, `/completions`, `/embeddings` (CAN_QUERY on `body.model`): OpenAI clients
  * use `base_url = <host>/serving-endpoints` and the endpoint name as the model.
  */
-export function openAiCompatible(q: QueryDeps, ctx: RequestContext): Promise<unknown> {
+export function openAiCompatible(ctx: RequestContext): Promise<unknown> {
+  const q = queryDeps(ctx.plane);
   return withQueryErrors(async () => {
     const body = asJson(ctx);
     if (typeof body.model !== "string" || body.model === "") throw invalidParameter("'model' (the serving endpoint's name) is required.");
@@ -61,7 +71,8 @@ export function openAiCompatible(q: QueryDeps, ctx: RequestContext): Promise<unk
 }
 
 /** `GET /api/2.0/serving-endpoints/{name}/openapi` (CAN_QUERY). */
-export function endpointOpenApi(q: QueryDeps, ctx: RequestContext): unknown {
+export function endpointOpenApi(ctx: RequestContext): unknown {
+  const q = queryDeps(ctx.plane);
   const { rec } = fetchWithLevel(q, ctx.params.name, ctx.user, "CAN_QUERY");
   const targets = rec.config ? targetsFor(q.plane.db, rec, (rec.config.served_entities ?? rec.config.served_models ?? [])[0]?.name) : [];
   const kinds = [...new Set(targets.flatMap((t) => accepts(t)))];
@@ -75,7 +86,8 @@ export function endpointOpenApi(q: QueryDeps, ctx: RequestContext): unknown {
 }
 
 /** `GET /api/2.0/serving-endpoints/{name}/metrics` (CAN_VIEW): Prometheus text exposition. */
-export function endpointMetrics(q: QueryDeps, ctx: RequestContext): Reply {
+export function endpointMetrics(ctx: RequestContext): Reply {
+  const q = queryDeps(ctx.plane);
   const { rec } = fetchWithLevel(q, ctx.params.name, ctx.user, "CAN_VIEW");
   const entities = [...(rec.config?.served_entities ?? []), ...(rec.config?.served_models ?? [])].map((e) => e.name!).filter(Boolean);
   const text = q.metrics.exposition(rec.name, entities);
@@ -84,7 +96,7 @@ export function endpointMetrics(q: QueryDeps, ctx: RequestContext): Reply {
 
 function listOptions(ctx: RequestContext, endpoint?: string): ListOptions {
   const token = ctx.query.get("page_token");
-  if (token !== null && !/^\d+$/.test(token)) throw invalidParameter(`Invalid page_token '${token}'.`);
+  if (token !== null && !/^\d{1,15}$/.test(token)) throw invalidParameter(`Invalid page_token ${quote(token)}.`);
   return {
     endpoint,
     sinceMs: queryInt(ctx.query, "since_ms", 0, Number.MAX_SAFE_INTEGER),
@@ -94,23 +106,25 @@ function listOptions(ctx: RequestContext, endpoint?: string): ListOptions {
 }
 
 /** `GET /api/2.0/dbserve/serving-endpoints/{name}/usage` (CAN_MANAGE): the endpoint's usage-table rows. */
-export function endpointUsage(q: QueryDeps, ctx: RequestContext): unknown {
+export function endpointUsage(ctx: RequestContext): unknown {
+  const q = queryDeps(ctx.plane);
   const { rec } = fetchWithLevel(q, ctx.params.name, ctx.user, "CAN_MANAGE");
   return listUsage(q.plane.db, listOptions(ctx, rec.name));
 }
 
 /** `GET /api/2.0/dbserve/serving-endpoints/{name}/inference-log` (CAN_MANAGE): the endpoint's inference-table rows. */
-export function endpointInferenceLog(q: QueryDeps, ctx: RequestContext): unknown {
+export function endpointInferenceLog(ctx: RequestContext): unknown {
+  const q = queryDeps(ctx.plane);
   const { rec } = fetchWithLevel(q, ctx.params.name, ctx.user, "CAN_MANAGE");
   return listInference(q.plane.db, listOptions(ctx, rec.name));
 }
 
 /** `GET /api/2.0/dbserve/usage` (admin): usage rows of every endpoint, deleted ones included. */
-export function allUsage(q: QueryDeps, ctx: RequestContext): unknown {
-  return listUsage(q.plane.db, listOptions(ctx));
+export function allUsage(ctx: RequestContext): unknown {
+  return listUsage(ctx.plane.db, listOptions(ctx));
 }
 
 /** `GET /api/2.0/dbserve/inference-log` (admin): inference rows of every endpoint. */
-export function allInferenceLog(q: QueryDeps, ctx: RequestContext): unknown {
-  return listInference(q.plane.db, listOptions(ctx));
+export function allInferenceLog(ctx: RequestContext): unknown {
+  return listInference(ctx.plane.db, listOptions(ctx));
 }

@@ -6,14 +6,15 @@
  */
 import type { DB } from "../store";
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS external_credentials (
+/** Created at plane start (plane/index.ts), so no request transaction ever holds the DDL. */
+export const CREDENTIALS_SCHEMA = `CREATE TABLE IF NOT EXISTS external_credentials (
   endpoint_id TEXT NOT NULL, config_version INTEGER NOT NULL, entity_name TEXT NOT NULL, doc TEXT NOT NULL,
   PRIMARY KEY (endpoint_id, config_version, entity_name));`;
 
 const ready = new WeakSet<DB>();
 function ensure(db: DB): void {
   if (ready.has(db)) return;
-  db.exec(SCHEMA);
+  db.exec(CREDENTIALS_SCHEMA);
   ready.add(db);
 }
 

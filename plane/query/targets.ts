@@ -34,10 +34,17 @@ export function accepts(t: Target): QueryKind[] {
   return [own ?? "chat"];
 }
 
-/** `metadata: task: llm/v1/…` in an MLflow MLmodel file (the convention of MLflow's LLM flavors). */
+/**
+ * `metadata: task: llm/v1/…` in an MLflow MLmodel file (the convention of MLflow's LLM flavors). Read line by line:
+ * the file is a client upload of up to 16 MB, and a multiline pattern starting `^\s+` backtracks quadratically on it.
+ */
 function declaredTask(mlmodel: string | undefined): string | undefined {
-  const m = mlmodel?.match(/^\s+task\s*:\s*["']?(llm\/v1\/(?:chat|completions|embeddings))["']?\s*$/m);
-  return m?.[1];
+  for (const raw of (mlmodel ?? "").split("\n")) {
+    if (raw[0] !== " " && raw[0] !== "\t") continue;
+    const m = /^task[ \t]*:[ \t]*["']?(llm\/v1\/(?:chat|completions|embeddings))["']?$/.exec(raw.trim());
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 function entityTarget(db: DB, rec: EndpointRecord, e: s.ServedEntityOutput | s.ServedModelOutput): Target {

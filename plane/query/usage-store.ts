@@ -12,7 +12,8 @@
  */
 import type { DB } from "../store";
 
-const SCHEMA = `
+/** Created at plane start (plane/index.ts), so no request transaction ever holds the DDL. */
+export const USAGE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS query_usage (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, endpoint_id TEXT NOT NULL, endpoint_name TEXT NOT NULL, served_entity_name TEXT,
   databricks_request_id TEXT NOT NULL, client_request_id TEXT, requester TEXT NOT NULL, status_code INTEGER NOT NULL,
@@ -31,7 +32,7 @@ CREATE INDEX IF NOT EXISTS inference_log_endpoint ON inference_log (endpoint_nam
 const ready = new WeakSet<DB>();
 function ensure(db: DB): void {
   if (ready.has(db)) return;
-  db.exec(SCHEMA);
+  db.exec(USAGE_SCHEMA);
   ready.add(db);
 }
 

@@ -1,7 +1,9 @@
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
-import type { DB } from "../store";
-import { invalidParameter, notFound } from "../errors";
-import { getModel, getVersion } from "../catalog/models";
+import type { PlaneContext } from "../context";
+import type { User } from "../auth";
+import { invalidParameter, notFound, quote } from "../errors";
+import { getModel, getVersion } from "../catalog/store";
+import { REGISTERED_MODEL } from "../catalog/access";
 import type { FoundationModelSpec } from "../catalog/foundation";
 import { optimizationSpec } from "../catalog/optimization";
 import type { EndpointCoreConfigInput, ExternalModel, ServedEntityInput, ServedModelInput, TrafficConfig } from "./schemas";
@@ -12,7 +14,6 @@ import { TASKS, WORKLOAD_SIZES } from "../../common/serving-vocabulary";
  * defaults the real service fills in (entity names, workload_size, scale_to_zero_enabled, the single 100% route).
  */
 export const MAX_SERVED_ENTITIES = 10;
-export const MAX_ENV_VARS = 30;
 const ENTITY_NAME = /^[A-Za-z0-9_-]+$/;
 
 export interface BuiltConfig {
@@ -29,7 +30,8 @@ export interface BuiltConfig {
 }
 
 export interface BuildOptions {
-  user: string;
+  /** The caller: serving a Unity Catalog model needs EXECUTE on it. */
+  user: User;
   now: number;
   /** The `/pt` API: every entity must be a model-units foundation model. */
   ptApi?: boolean;
@@ -52,7 +54,7 @@ const CONFIG_FIELDS = Object.values(PROVIDER_CONFIG).map((p) => p.field);
 function validateExternalModel(em: ExternalModel, where: string): void {
   if (em.name.trim() === "") throw invalidParameter(`${where}.external_model.name must not be empty.`);
   if (!(TASKS as readonly string[]).includes(em.task)) {
-    throw invalidParameter(`${where}.external_model.task '${em.task}' is not supported; valid tasks are ${TASKS.join(", ")}.`);
+    throw invalidParameter(`${where}.external_model.task ${quote(em.task)} is not supported; valid tasks are ${TASKS.join(", ")}.`);
   }
   const spec = PROVIDER_CONFIG[em.provider];
   for (const f of CONFIG_FIELDS) {
@@ -108,12 +110,12 @@ function validateExternalModel(em: ExternalModel, where: string): void {
 export function stripPlaintext<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => stripPlaintext(v)) as T;
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k.endsWith("_plaintext")) continue;
-      out[k] = stripPlaintext(v);
-    }
-    return out as T;
+    // fromEntries defines own properties, so no key (not even `__proto__`) is lost on the way.
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => !k.endsWith("_plaintext"))
+        .map(([k, v]) => [k, stripPlaintext(v)]),
+    ) as T;
   }
   return value;
 }
@@ -124,15 +126,18 @@ function nearestMultiples(value: number, chunk: number): string {
   return lo > 0 ? `${lo} or ${hi}` : `${hi}`;
 }
 
-/** Resolve a UC model version for serving: it must exist and be READY. */
-function resolveModelVersion(db: DB, entityName: string, version: string | undefined, where: string): FoundationModelSpec | undefined {
+/** Resolve a UC model version for serving: it must exist, be READY, and the caller needs EXECUTE on its model. */
+function resolveModelVersion(plane: PlaneContext, user: User, entityName: string, version: string | undefined, where: string): FoundationModelSpec | undefined {
+  const { db } = plane;
   const parts = entityName.split(".");
   if (parts.length !== 3 || parts.some((p) => p === "")) {
-    throw notFound(`${where}: registered model '${entityName}' does not exist. Models are served from Unity Catalog: use <catalog>.<schema>.<model>.`);
+    throw notFound(`${where}: registered model ${quote(entityName)} does not exist. Models are served from Unity Catalog: use <catalog>.<schema>.<model>.`);
   }
-  if (version === undefined || version.trim() === "") throw invalidParameter(`${where}.entity_version is required for model '${entityName}'.`);
-  if (!/^\d+$/.test(version)) throw invalidParameter(`${where}.entity_version '${version}' is not a valid version number.`);
-  if (!getModel(db, entityName)) throw notFound(`${where}: registered model '${entityName}' does not exist.`);
+  if (version === undefined || version.trim() === "") throw invalidParameter(`${where}.entity_version is required for model ${quote(entityName)}.`);
+  if (!/^\d{1,9}$/.test(version)) throw invalidParameter(`${where}.entity_version ${quote(version)} is not a valid version number.`);
+  const model = getModel(db, entityName);
+  if (!model) throw notFound(`${where}: registered model ${quote(entityName)} does not exist.`);
+  if (!REGISTERED_MODEL.allows(plane, model, user, "EXECUTE")) throw REGISTERED_MODEL.denied(model, user, "EXECUTE");
   const v = getVersion(db, entityName, Number(version));
   if (!v) throw notFound(`${where}: version ${version} of registered model '${entityName}' does not exist.`);
   if (v.status !== "READY") {
@@ -196,7 +201,7 @@ function validateCompute(e: { workload_size?: string; min_provisioned_concurrenc
     throw invalidParameter(`${where}: set either workload_size or min/max_provisioned_concurrency, not both.`);
   }
   if (e.workload_size !== undefined && !(WORKLOAD_SIZES as readonly string[]).includes(e.workload_size)) {
-    throw invalidParameter(`${where}.workload_size '${e.workload_size}' is invalid; valid values are ${WORKLOAD_SIZES.join(", ")}.`);
+    throw invalidParameter(`${where}.workload_size ${quote(e.workload_size)} is invalid; valid values are ${WORKLOAD_SIZES.join(", ")}.`);
   }
   if (conc) {
     const min = e.min_provisioned_concurrency ?? 0;
@@ -209,15 +214,6 @@ function validateCompute(e: { workload_size?: string; min_provisioned_concurrenc
   }
 }
 
-function validateEnv(env: Record<string, string> | undefined, where: string): void {
-  if (!env) return;
-  const keys = Object.keys(env);
-  if (keys.length > MAX_ENV_VARS) throw invalidParameter(`${where}.environment_vars has ${keys.length} entries; at most ${MAX_ENV_VARS} are allowed.`);
-  for (const k of keys) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw invalidParameter(`${where}.environment_vars: '${k}' is not a valid environment variable name.`);
-  }
-}
-
 function lastComponent(name: string): string {
   const parts = name.split(".");
   return parts[parts.length - 1];
@@ -225,7 +221,7 @@ function lastComponent(name: string): string {
 
 function checkEntityName(name: string, where: string): void {
   if (!ENTITY_NAME.test(name) || name.length > 63) {
-    throw invalidParameter(`${where}.name '${name}' is invalid: use at most 63 letters, digits, '-' or '_'.`);
+    throw invalidParameter(`${where}.name ${quote(name)} is invalid: use at most 63 letters, digits, '-' or '_'.`);
   }
 }
 
@@ -234,17 +230,16 @@ function entityState(): s.ServedModelState {
 }
 
 function buildEntity(
-  db: DB,
+  plane: PlaneContext,
   e: ServedEntityInput,
   i: number,
   opts: BuildOptions,
 ): { out: s.ServedEntityOutput; task?: string; external: boolean; fm?: FoundationModelSpec; input?: ExternalModel } {
   const where = `served_entities[${i}]`;
-  validateEnv(e.environment_vars, where);
   if ((e.entity_name !== undefined) === (e.external_model !== undefined)) {
     throw invalidParameter(`${where}: exactly one of entity_name or external_model must be set.`);
   }
-  const out: s.ServedEntityOutput = { creator: opts.user, creation_timestamp: opts.now, state: entityState() };
+  const out: s.ServedEntityOutput = { creator: opts.user.userName, creation_timestamp: opts.now, state: entityState() };
   if (e.external_model) {
     validateExternalModel(e.external_model, where);
     for (const f of [
@@ -267,7 +262,7 @@ function buildEntity(
     return { out, task: e.external_model.task, external: true, input: e.external_model };
   }
   const entityName = e.entity_name!.toLowerCase();
-  const fm = resolveModelVersion(db, entityName, e.entity_version, where);
+  const fm = resolveModelVersion(plane, opts.user, entityName, e.entity_version, where);
   validateThroughput({ ...e, entity_name: entityName }, fm, where, opts.ptApi ?? false);
   if (!fm) validateCompute(e, where);
   out.entity_name = entityName;
@@ -304,11 +299,10 @@ function buildEntity(
   return { out, task: fm?.task, external: false, fm };
 }
 
-function buildServedModel(db: DB, m: ServedModelInput, i: number, opts: BuildOptions): s.ServedModelOutput {
+function buildServedModel(plane: PlaneContext, m: ServedModelInput, i: number, opts: BuildOptions): s.ServedModelOutput {
   const where = `served_models[${i}]`;
-  validateEnv(m.environment_vars, where);
   const modelName = m.model_name.toLowerCase();
-  const fm = resolveModelVersion(db, modelName, m.model_version, where);
+  const fm = resolveModelVersion(plane, opts.user, modelName, m.model_version, where);
   if (fm) {
     throw invalidParameter(`${where}: foundation model '${modelName}' must be served through served_entities with provisioned throughput.`);
   }
@@ -322,7 +316,7 @@ function buildServedModel(db: DB, m: ServedModelInput, i: number, opts: BuildOpt
     name: m.name ?? `${lastComponent(modelName)}-${m.model_version}`,
     scale_to_zero_enabled: m.scale_to_zero_enabled,
     workload_type: m.workload_type ?? "CPU",
-    creator: opts.user,
+    creator: opts.user.userName,
     creation_timestamp: opts.now,
     state: entityState(),
   };
@@ -350,14 +344,14 @@ function buildTraffic(names: string[], traffic: TrafficConfig | undefined, legac
   const routes: s.Route[] = traffic.routes.map((r, i) => {
     const where = `traffic_config.routes[${i}]`;
     if (r.served_entity_name !== undefined && r.served_model_name !== undefined && r.served_entity_name !== r.served_model_name) {
-      throw invalidParameter(`${where}: served_entity_name '${r.served_entity_name}' and served_model_name '${r.served_model_name}' disagree.`);
+      throw invalidParameter(`${where}: served_entity_name ${quote(r.served_entity_name)} and served_model_name ${quote(r.served_model_name)} disagree.`);
     }
     const target = r.served_entity_name ?? r.served_model_name;
     if (target === undefined) throw invalidParameter(`${where}: served_entity_name is required.`);
     if (!names.includes(target)) {
-      throw invalidParameter(`${where}: '${target}' is not a served ${legacy ? "model" : "entity"} of this config; known names: ${names.join(", ")}.`);
+      throw invalidParameter(`${where}: ${quote(target)} is not a served ${legacy ? "model" : "entity"} of this config; known names: ${names.join(", ")}.`);
     }
-    if (seen.has(target)) throw invalidParameter(`${where}: '${target}' has more than one route.`);
+    if (seen.has(target)) throw invalidParameter(`${where}: ${quote(target)} has more than one route.`);
     seen.add(target);
     if (r.traffic_percentage < 0 || r.traffic_percentage > 100) {
       throw invalidParameter(`${where}.traffic_percentage ${r.traffic_percentage} must be between 0 and 100.`);
@@ -375,7 +369,7 @@ function buildTraffic(names: string[], traffic: TrafficConfig | undefined, legac
   return { routes };
 }
 
-export function buildConfig(db: DB, input: EndpointCoreConfigInput, opts: BuildOptions): BuiltConfig {
+export function buildConfig(plane: PlaneContext, input: EndpointCoreConfigInput, opts: BuildOptions): BuiltConfig {
   const entities = input.served_entities ?? [];
   const models = input.served_models ?? [];
   if (entities.length > 0 && models.length > 0) {
@@ -389,7 +383,7 @@ export function buildConfig(db: DB, input: EndpointCoreConfigInput, opts: BuildO
   const built: BuiltConfig = { traffic_config: { routes: [] }, hasExternal: false, hasFoundation: false, externalInputs: [] };
   let names: string[];
   if (entities.length > 0) {
-    const results = entities.map((e, i) => buildEntity(db, e, i, opts));
+    const results = entities.map((e, i) => buildEntity(plane, e, i, opts));
     const external = results.filter((r) => r.external);
     if (external.length > 0 && external.length !== results.length) {
       throw invalidParameter("External models cannot be served together with other entities on one endpoint.");
@@ -405,7 +399,7 @@ export function buildConfig(db: DB, input: EndpointCoreConfigInput, opts: BuildO
     built.task = results.find((r) => r.task)?.task;
     names = built.served_entities.map((e) => e.name!);
   } else {
-    built.served_models = models.map((m, i) => buildServedModel(db, m, i, opts));
+    built.served_models = models.map((m, i) => buildServedModel(plane, m, i, opts));
     names = built.served_models.map((m) => m.name!);
   }
   const dup = names.find((n, i) => names.indexOf(n) !== i);

@@ -2,7 +2,7 @@ import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { DB } from "../store";
 import type { User } from "../auth";
 import { userExists } from "../auth";
-import { invalidParameter, permissionDenied } from "../errors";
+import { invalidParameter, quote } from "../errors";
 import type { EndpointRecord } from "./records";
 import type { PermissionLevel } from "./schemas";
 
@@ -11,6 +11,8 @@ import type { PermissionLevel } from "./schemas";
  * name gets a new id, and its old ACL does not follow it. Admins hold CAN_MANAGE on every endpoint, inherited from the
  * `/serving-endpoints/` root; pay-per-token endpoints grant CAN_QUERY to the `users` group the same way.
  */
+export const ACL_SCHEMA = "CREATE TABLE IF NOT EXISTS endpoint_acls (object_id TEXT PRIMARY KEY, doc TEXT NOT NULL);";
+
 export type PrincipalKind = "user_name" | "group_name" | "service_principal_name";
 
 export interface AclEntry {
@@ -61,16 +63,6 @@ export function effectiveLevel(db: DB, rec: EndpointRecord, user: User): Permiss
   return best;
 }
 
-export function requireLevel(db: DB, rec: EndpointRecord, user: User, needed: PermissionLevel): PermissionLevel {
-  const level = effectiveLevel(db, rec, user);
-  if (!level || RANK[level] < RANK[needed]) {
-    throw permissionDenied(
-      `User ${user.userName} does not have ${needed} permission on serving endpoint '${rec.name}'` + (level ? ` (has ${level}).` : "."),
-    );
-  }
-  return level;
-}
-
 export function atLeast(level: PermissionLevel | undefined, needed: PermissionLevel): boolean {
   return level !== undefined && RANK[level] >= RANK[needed];
 }
@@ -85,8 +77,8 @@ export function parseAclRequest(db: DB, list: AclRequest[]): AclEntry[] {
     const kind = set[0];
     const principal = r[kind]!;
     if (r.permission_level === undefined) throw invalidParameter(`${where}.permission_level is required.`);
-    if (kind === "user_name" && !userExists(db, principal)) throw invalidParameter(`Principal: UserName(${principal}) does not exist.`);
-    if (kind === "group_name" && !KNOWN_GROUPS.has(principal)) throw invalidParameter(`Principal: GroupName(${principal}) does not exist.`);
+    if (kind === "user_name" && !userExists(db, principal)) throw invalidParameter(`Principal: UserName(${quote(principal)}) does not exist.`);
+    if (kind === "group_name" && !KNOWN_GROUPS.has(principal)) throw invalidParameter(`Principal: GroupName(${quote(principal)}) does not exist.`);
     if (kind === "group_name" && principal === "admins") throw invalidParameter("The admins group's permissions cannot be changed.");
     return { kind, principal, level: r.permission_level };
   });

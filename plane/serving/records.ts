@@ -1,6 +1,9 @@
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { DB } from "../store";
 
+/** The serving API owns this table: one JSON document per endpoint, keyed by name, with its id unique. */
+export const ENDPOINTS_SCHEMA = "CREATE TABLE IF NOT EXISTS endpoints (name TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);";
+
 /** A config as stored: the SDK's output shape plus its version. */
 export interface ConfigRecord {
   config_version: number;

@@ -1,26 +1,25 @@
 import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
-import type { Router } from "../router";
-import { invalidParameter } from "../errors";
+import type { RequestContext } from "../router";
+import { invalidParameter, quote } from "../errors";
+import { max } from "../limits";
 import { parseBody } from "../validate";
 import type { BuiltConfig } from "./config";
 import { saveEndpoint, type EndpointRecord } from "./records";
-import { fetchWithLevel, type ServingDeps } from "./access";
+import { targetEndpoint } from "./access";
 import { AiGatewayConfig, PatchNotificationsBody, PatchTagsBody, PutRateLimitsBody, type EndpointTag } from "./schemas";
 
 /** Endpoint settings that change without a deployment: AI gateway, tags, legacy rate limits, notifications. */
-const MAX_TAGS = 50;
 
 export function validateTags(add: EndpointTag[], current: s.EndpointTag[], remove: string[] = []): s.EndpointTag[] {
   const seen = new Set<string>();
   for (const [i, t] of add.entries()) {
-    if (t.key.trim() === "" || t.key.length > 255) throw invalidParameter(`tags[${i}].key must be 1-255 characters.`);
-    if (t.value !== undefined && t.value.length > 255) throw invalidParameter(`tags[${i}].value must be at most 255 characters.`);
-    if (seen.has(t.key)) throw invalidParameter(`Tag key '${t.key}' is given more than once.`);
+    if (t.key.trim() === "") throw invalidParameter(`tags[${i}].key must not be empty.`);
+    if (seen.has(t.key)) throw invalidParameter(`Tag key ${quote(t.key)} is given more than once.`);
     seen.add(t.key);
   }
-  for (const k of remove) if (seen.has(k)) throw invalidParameter(`Tag key '${k}' is both added and deleted.`);
+  for (const k of remove) if (seen.has(k)) throw invalidParameter(`Tag key ${quote(k)} is both added and deleted.`);
   const out = current.filter((t) => !seen.has(t.key) && !remove.includes(t.key)).concat(add.map((t) => ({ ...t })));
-  if (out.length > MAX_TAGS) throw invalidParameter(`An endpoint can have at most ${MAX_TAGS} tags; this would leave ${out.length}.`);
+  if (out.length > max("endpointTags")) throw invalidParameter(`An endpoint can have at most ${max("endpointTags")} tags; this would leave ${out.length}.`);
   // The service keeps tags keyed, not in the order sent.
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
@@ -53,7 +52,7 @@ export function validateAiGateway(g: AiGatewayConfig, rec: EndpointRecord | unde
     const key = r.key ?? "endpoint";
     if (key === "endpoint" && r.principal !== undefined) throw invalidParameter(`${where}.principal cannot be set when key is 'endpoint'.`);
     const id = `${key}/${r.principal ?? ""}`;
-    if (seen.has(id)) throw invalidParameter(`${where}: a rate limit for key '${key}'${r.principal ? ` and principal '${r.principal}'` : ""} is given more than once.`);
+    if (seen.has(id)) throw invalidParameter(`${where}: a rate limit for key '${key}'${r.principal ? ` and principal ${quote(r.principal)}` : ""} is given more than once.`);
     seen.add(id);
   }
   const it = g.inference_table_config;
@@ -81,78 +80,51 @@ export function validateAiGateway(g: AiGatewayConfig, rec: EndpointRecord | unde
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
-export function registerSettingsRoutes(router: Router, deps: ServingDeps): void {
-  const { plane } = deps;
-  const { db } = plane;
-  const base = "/api/2.0/serving-endpoints";
-  const op = { countsAsOperation: true };
+/** Every settings route: the CAN_MANAGE caller's endpoint (checked by the route table) changes, then is saved. */
+function changeEndpoint<T>(ctx: RequestContext, change: (rec: EndpointRecord) => T): T {
+  const { rec } = targetEndpoint(ctx);
+  const result = change(rec);
+  rec.last_updated_timestamp = ctx.plane.now();
+  saveEndpoint(ctx.plane.db, rec);
+  return result;
+}
 
-  /** Every settings route: in one transaction, a CAN_MANAGE caller changes the endpoint, which is then saved. */
-  const changeEndpoint = <T>(name: string, user: Parameters<typeof fetchWithLevel>[2], change: (rec: EndpointRecord) => T): T =>
-    db.transaction(() => {
-      const { rec } = fetchWithLevel(deps, name, user, "CAN_MANAGE");
-      const result = change(rec);
-      rec.last_updated_timestamp = plane.now();
-      saveEndpoint(db, rec);
-      return result;
-    })();
+/** PUT replaces the whole gateway; `{}` removes it (an empty body is refused by the route table, never a wipe). */
+export function putAiGateway(ctx: RequestContext): s.PutAiGatewayResponse {
+  const body = parseBody(AiGatewayConfig, ctx.body);
+  return changeEndpoint(ctx, (rec) => {
+    const next = validateAiGateway(body, rec, undefined);
+    if (next) rec.ai_gateway = next;
+    else delete rec.ai_gateway;
+    return next ?? {};
+  });
+}
 
-  router.add(
-    "PUT",
-    `${base}/:name/ai-gateway`,
-    (ctx) => {
-      const body = parseBody(AiGatewayConfig, ctx.body);
-      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
-        const next = validateAiGateway(body, rec, undefined);
-        if (next) rec.ai_gateway = next;
-        else delete rec.ai_gateway;
-        return next ?? {};
-      });
-    },
-    op,
-  );
+export function patchEndpointTags(ctx: RequestContext): s.EndpointTags {
+  const body = parseBody(PatchTagsBody, ctx.body);
+  return changeEndpoint(ctx, (rec) => {
+    rec.tags = validateTags(body.add_tags ?? [], rec.tags, body.delete_tags ?? []);
+    return { tags: rec.tags };
+  });
+}
 
-  router.add(
-    "PATCH",
-    `${base}/:name/tags`,
-    (ctx) => {
-      const body = parseBody(PatchTagsBody, ctx.body);
-      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
-        rec.tags = validateTags(body.add_tags ?? [], rec.tags, body.delete_tags ?? []);
-        return { tags: rec.tags };
-      });
-    },
-    op,
-  );
+export function putEndpointRateLimits(ctx: RequestContext): s.PutResponse {
+  const body = parseBody(PutRateLimitsBody, ctx.body);
+  return changeEndpoint(ctx, (rec) => {
+    if (flavourOf(rec, undefined) === "external" || rec.kind === "pay_per_token") {
+      throw invalidParameter(`Endpoint '${rec.name}' manages rate limits through its AI gateway; use PUT /api/2.0/serving-endpoints/${rec.name}/ai-gateway.`);
+    }
+    rec.rate_limits = (body.rate_limits ?? []).map((r) => ({ ...r, key: r.key ?? "user" }));
+    return { rate_limits: rec.rate_limits };
+  });
+}
 
-  router.add(
-    "PUT",
-    `${base}/:name/rate-limits`,
-    (ctx) => {
-      const body = parseBody(PutRateLimitsBody, ctx.body);
-      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
-        if (flavourOf(rec, undefined) === "external" || rec.kind === "pay_per_token") {
-          throw invalidParameter(`Endpoint '${rec.name}' manages rate limits through its AI gateway; use PUT /api/2.0/serving-endpoints/${rec.name}/ai-gateway.`);
-        }
-        rec.rate_limits = (body.rate_limits ?? []).map((r) => ({ ...r, key: r.key ?? "user" }));
-        return { rate_limits: rec.rate_limits };
-      });
-    },
-    op,
-  );
-
-  router.add(
-    "PATCH",
-    `${base}/:name/notifications`,
-    (ctx) => {
-      const body = parseBody(PatchNotificationsBody, ctx.body);
-      return changeEndpoint(ctx.params.name, ctx.user, (rec) => {
-        if (body.email_notifications !== undefined) rec.email_notifications = body.email_notifications;
-        const out: s.UpdateInferenceEndpointNotificationsResponse = { name: rec.name };
-        if (rec.email_notifications) out.email_notifications = rec.email_notifications;
-        return out;
-      });
-    },
-    op,
-  );
+export function patchEndpointNotifications(ctx: RequestContext): s.UpdateInferenceEndpointNotificationsResponse {
+  const body = parseBody(PatchNotificationsBody, ctx.body);
+  return changeEndpoint(ctx, (rec) => {
+    if (body.email_notifications !== undefined) rec.email_notifications = body.email_notifications;
+    const out: s.UpdateInferenceEndpointNotificationsResponse = { name: rec.name };
+    if (rec.email_notifications) out.email_notifications = rec.email_notifications;
+    return out;
+  });
 }

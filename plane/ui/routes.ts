@@ -1,16 +1,15 @@
 import { z } from "zod";
 import { bearerToken, hashToken, userByTokenHash } from "../auth";
 import { PlaneError, unauthenticated } from "../errors";
-import { Reply, type RequestContext, type Router } from "../router";
+import { Reply, type RequestContext } from "../router";
 import { parseBody } from "../validate";
-import type { ServingDeps } from "../serving/access";
 import { assets } from "./assets";
 import {
   LOGIN_CODE_TTL_SECONDS,
   clearedCookie,
   createLoginCode,
   endSession,
-  fromOwnPage,
+  notCrossSite,
   openSession,
   redeemLoginCode,
   sessionCookie,
@@ -18,19 +17,11 @@ import {
 } from "./session";
 
 /**
- * The Serving page's routes, all in this one table: the page shell at the service's own paths, its static files,
- * and sign-in/out. Everything the page shows comes from the same REST routes official clients use (usage from the
- * usage table's route, counters from /metrics), with the caller's own permissions.
+ * Handlers of the Serving page's rows in the plane's route table (plane/routes.ts, section "The Serving page"): the
+ * page shell at the service's own paths, its static files, and sign-in/out. Everything the page shows comes from the
+ * REST routes official clients use (usage from the usage table's route, counters from /metrics), with the caller's own
+ * permissions.
  */
-type Auth = "none" | "user";
-export interface UiRoute {
-  method: "GET" | "POST" | "DELETE";
-  path: string;
-  auth: Auth;
-  /** Who may call it, in words (for the route table in plane/README.md). */
-  access: string;
-  handler: (ctx: RequestContext, deps: ServingDeps) => unknown;
-}
 
 /** No inline script or style, no other origin: the page works offline and an injected string cannot run. */
 const PAGE_HEADERS: Record<string, string> = {
@@ -44,68 +35,59 @@ const PAGE_HEADERS: Record<string, string> = {
 
 function sendAsset(ctx: RequestContext, name: string): Reply {
   const asset = assets().get(name);
-  if (!asset) throw new PlaneError(404, "ENDPOINT_NOT_FOUND", `No asset '${name}'.`);
+  if (!asset) throw new PlaneError(404, "ENDPOINT_NOT_FOUND", `No asset '${name.slice(0, 100)}'.`);
   // Revalidated on every load (no-cache), answered 304 when unchanged: fresh after an upgrade, cheap otherwise.
   const headers = { ...PAGE_HEADERS, "Content-Type": asset.contentType, "Cache-Control": "no-cache", ETag: asset.etag };
   if (ctx.req.headers["if-none-match"] === asset.etag) return new Reply(304, undefined, headers, Buffer.alloc(0));
   return new Reply(200, undefined, headers, asset.bytes);
 }
 
-const page = (ctx: RequestContext) => sendAsset(ctx, "index.html");
+/** `GET /`, `/login`, `/ml/endpoints[/{name}]`, `/ml/models[/{full_name}]`: the same shell, which holds no data. */
+export function servePage(ctx: RequestContext): Reply {
+  return sendAsset(ctx, "index.html");
+}
+
+/** `GET /ui/assets/{file}`: a file from the fixed table (no request path reaches the file system). */
+export function serveAsset(ctx: RequestContext): Reply {
+  return sendAsset(ctx, ctx.params.file);
+}
 
 const SignInBody = z.union([z.strictObject({ code: z.string().min(1).max(200) }), z.strictObject({ token: z.string().min(1).max(200) })]);
 
-function requireOwnPage(ctx: RequestContext): void {
-  if (!fromOwnPage(ctx.req)) throw new PlaneError(403, "PERMISSION_DENIED", "Sign-in and sign-out are only accepted from the plane's own page.");
+function refuseCrossSite(ctx: RequestContext): void {
+  if (!notCrossSite(ctx.req)) throw new PlaneError(403, "PERMISSION_DENIED", "Sign-in and sign-out are not accepted from another site's page.");
 }
 
-function signIn(ctx: RequestContext, deps: ServingDeps): Reply {
-  requireOwnPage(ctx);
+/** `POST /api/2.0/dbserve/ui/session` `{code}` or `{token}`: a browser session (HttpOnly cookie) for that user. */
+export function signIn(ctx: RequestContext): Reply {
+  refuseCrossSite(ctx);
   const body = parseBody(SignInBody, ctx.body);
-  const { db } = deps.plane;
-  const tokenHash = "code" in body ? redeemLoginCode(db, body.code, deps.plane.now()) : hashToken(body.token);
+  const { db } = ctx.plane;
+  const tokenHash = "code" in body ? redeemLoginCode(db, body.code, ctx.plane.now()) : hashToken(body.token);
   const user = tokenHash === undefined ? undefined : userByTokenHash(db, tokenHash);
   if (tokenHash === undefined || !user) {
     throw unauthenticated("code" in body ? "This sign-in link was already used or has expired; run dbserve ui for a new one." : "Invalid access token.");
   }
-  const sid = openSession(db, tokenHash, deps.plane.now());
+  const sid = openSession(db, tokenHash, ctx.plane.now());
   return new Reply(200, { user_name: user.userName, admin: user.isAdmin }, { "Set-Cookie": sessionCookie(ctx.req, sid), "Cache-Control": "no-store" });
 }
 
-function signOut(ctx: RequestContext, deps: ServingDeps): Reply {
-  requireOwnPage(ctx);
+/** `DELETE /api/2.0/dbserve/ui/session`: ends the browser's session on the server and clears its cookie. */
+export function signOut(ctx: RequestContext): Reply {
+  refuseCrossSite(ctx);
   const sid = sessionIdOf(ctx.req);
-  if (sid !== undefined) endSession(deps.plane.db, sid);
+  if (sid !== undefined) endSession(ctx.plane.db, sid);
   return new Reply(200, {}, { "Set-Cookie": clearedCookie(ctx.req) });
 }
 
-/** A one-time sign-in link for the caller; made with a token (that is what `dbserve ui` holds), never from a cookie. */
-function loginLink(ctx: RequestContext, deps: ServingDeps) {
+/** `POST /api/2.0/dbserve/ui/login-links`: a one-time sign-in link for the caller; made with a token, never a cookie. */
+export function issueLoginLink(ctx: RequestContext): { url: string; expires_in_seconds: number } {
   parseBody(z.strictObject({}), ctx.body);
   const token = bearerToken(ctx.req);
   if (token === undefined) throw new PlaneError(403, "PERMISSION_DENIED", "Sign-in links are created with an access token, not from a browser session.");
-  const code = createLoginCode(deps.plane.db, hashToken(token), deps.plane.now());
-  return { url: `${deps.plane.baseUrl()}/login#code=${code}`, expires_in_seconds: LOGIN_CODE_TTL_SECONDS };
+  const code = createLoginCode(ctx.plane.db, hashToken(token), ctx.plane.now());
+  return { url: `${ctx.plane.baseUrl()}/login#code=${code}`, expires_in_seconds: LOGIN_CODE_TTL_SECONDS };
 }
 
-function asset(ctx: RequestContext): Reply {
-  return sendAsset(ctx, ctx.params.file);
-}
-
-const UI = "/api/2.0/dbserve/ui";
-export const UI_ROUTES: readonly UiRoute[] = [
-  { method: "GET", path: "/", auth: "none", access: "anyone (no data)", handler: page },
-  { method: "GET", path: "/login", auth: "none", access: "anyone (no data)", handler: page },
-  { method: "GET", path: "/ml/endpoints", auth: "none", access: "anyone (no data)", handler: page },
-  { method: "GET", path: "/ml/endpoints/:name", auth: "none", access: "anyone (no data)", handler: page },
-  { method: "GET", path: "/ml/models", auth: "none", access: "anyone (no data)", handler: page },
-  { method: "GET", path: "/ml/models/:full_name", auth: "none", access: "anyone (no data)", handler: page },
-  { method: "GET", path: "/ui/assets/*file", auth: "none", access: "anyone (static files)", handler: asset },
-  { method: "POST", path: `${UI}/session`, auth: "none", access: "a valid login code or token, from the page", handler: signIn },
-  { method: "DELETE", path: `${UI}/session`, auth: "none", access: "the page", handler: signOut },
-  { method: "POST", path: `${UI}/login-links`, auth: "user", access: "any token (the link signs in as its user)", handler: loginLink },
-];
-
-export function registerUiRoutes(router: Router, deps: ServingDeps): void {
-  for (const r of UI_ROUTES) router.add(r.method, r.path, (ctx) => r.handler(ctx, deps), { auth: r.auth });
-}
+/** The handlers above, for tests that walk the page's rows of the route table. */
+export const UI_HANDLERS: readonly ((ctx: RequestContext) => unknown)[] = [servePage, serveAsset, signIn, signOut, issueLoginLink];

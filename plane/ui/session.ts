@@ -14,7 +14,8 @@ import type { DB } from "../store";
  *
  * Cross-site use: SameSite does not separate ports, so any page served from 127.0.0.1 would be "same-site". A cookie
  * therefore only counts on requests that also carry the `X-Dbserve-UI` header, which a page of another origin cannot
- * send without a CORS preflight that the plane never grants; an `Origin` other than the request's own is refused too.
+ * send without a CORS preflight that the plane never grants; an `Origin` other than the request's own, or a
+ * `Sec-Fetch-Site` other than same-origin, is refused too (for sign-in and sign-out as well).
  */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 export const LOGIN_CODE_TTL_SECONDS = 5 * 60;
@@ -26,21 +27,13 @@ function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
 
-/** The table belongs to this module; created on first use so the shared schema needs no change. */
-const prepared = new WeakSet<DB>();
-function table(db: DB): DB {
-  if (!prepared.has(db)) {
-    db.exec(
-      "CREATE TABLE IF NOT EXISTS ui_sessions (id_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, token_hash TEXT NOT NULL, expires_at INTEGER NOT NULL)",
-    );
-    prepared.add(db);
-  }
-  return db;
-}
+/** This module's table (created at start with the plane's other schemas; only this module names it). */
+export const SESSIONS_SCHEMA =
+  "CREATE TABLE IF NOT EXISTS ui_sessions (id_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, token_hash TEXT NOT NULL, expires_at INTEGER NOT NULL);";
 
 function issue(db: DB, kind: Kind, tokenHash: string, ttlSeconds: number, now: number): string {
   const secret = randomBytes(32).toString("base64url");
-  table(db).transaction(() => {
+  db.transaction(() => {
     db.prepare("DELETE FROM ui_sessions WHERE expires_at <= ?").run(now);
     db.prepare("INSERT INTO ui_sessions (id_hash, kind, token_hash, expires_at) VALUES (?, ?, ?, ?)").run(sha256(secret), kind, tokenHash, now + ttlSeconds * 1000);
   })();
@@ -54,7 +47,7 @@ export function createLoginCode(db: DB, tokenHash: string, now: number): string 
 
 /** Redeem a login code: it is deleted in the same transaction, so a second use (or a replay) finds nothing. */
 export function redeemLoginCode(db: DB, code: string, now: number): string | undefined {
-  return table(db).transaction(() => {
+  return db.transaction(() => {
     const id = sha256(code);
     const row = db.prepare("SELECT token_hash, expires_at FROM ui_sessions WHERE id_hash = ? AND kind = 'code'").get(id) as
       | { token_hash: string; expires_at: number }
@@ -70,7 +63,7 @@ export function openSession(db: DB, tokenHash: string, now: number): string {
 }
 
 export function endSession(db: DB, sessionId: string): void {
-  table(db).prepare("DELETE FROM ui_sessions WHERE id_hash = ? AND kind = 'session'").run(sha256(sessionId));
+  db.prepare("DELETE FROM ui_sessions WHERE id_hash = ? AND kind = 'session'").run(sha256(sessionId));
 }
 
 /** Cookies are not separated by port; naming the cookie after the port keeps two planes on one host apart. */
@@ -100,11 +93,21 @@ export function sessionIdOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** The request came from the plane's own page: the UI header is set and any Origin is the request's own. */
-export function fromOwnPage(req: IncomingMessage): boolean {
-  if (req.headers[UI_HEADER] !== "1") return false;
+/**
+ * Not sent by another site's page: a browser names the page's origin in `Origin` (on every cross-origin request and on
+ * same-origin POST/DELETE) and says where the request comes from in `Sec-Fetch-Site`; either one pointing elsewhere
+ * (another port counts: "same-site") refuses. Clients other than browsers send neither.
+ */
+export function notCrossSite(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
-  return origin === undefined || origin === `http://${req.headers.host ?? ""}`;
+  if (origin !== undefined && origin !== `http://${req.headers.host ?? ""}`) return false;
+  const site = req.headers["sec-fetch-site"];
+  return site === undefined || site === "same-origin" || site === "none";
+}
+
+/** A cookie-authenticated call from the plane's own page: the UI header is set and nothing says another site sent it. */
+export function fromOwnPage(req: IncomingMessage): boolean {
+  return req.headers[UI_HEADER] === "1" && notCrossSite(req);
 }
 
 /**
@@ -119,7 +122,7 @@ export function sessionUser(db: DB, req: IncomingMessage, now: number = Date.now
   if (!fromOwnPage(req)) {
     throw unauthenticated("A browser session is only accepted from the plane's own page (the X-Dbserve-UI header is missing or the Origin differs).");
   }
-  const row = table(db).prepare("SELECT token_hash, expires_at FROM ui_sessions WHERE id_hash = ? AND kind = 'session'").get(sha256(sid)) as
+  const row = db.prepare("SELECT token_hash, expires_at FROM ui_sessions WHERE id_hash = ? AND kind = 'session'").get(sha256(sid)) as
     | { token_hash: string; expires_at: number }
     | undefined;
   const user = row && row.expires_at > now ? userByTokenHash(db, row.token_hash) : undefined;

@@ -77,7 +77,7 @@ export class ApiClient {
         // The connection dropped or was refused: nothing came back, so try again within the budget.
         const waitMs = backoffDelay(attempt, { initialMs: 250, maxMs: 10_000 });
         if (Date.now() - started + waitMs > this.retryBudgetMs) {
-          throw new Error(redact(`${method} ${path}: no answer from ${this.host} (${(err as Error).message})`));
+          throw new Error(redact(`${method} ${path}: no answer from ${this.host} (${(err as Error).message})`), { cause: err });
         }
         this.opts.onRetry?.(`${method} ${path}: connection failed, retrying in ${waitMs} ms`);
         await sleep(waitMs);

@@ -8,7 +8,7 @@ import { LostAnswer, type ApiClient } from "../client/http";
 import { clientFor, connectionSchema } from "../engine/connection";
 import { computed, localOnly, replaces, stable, updates } from "../engine/fields";
 import { PartialFailure, type ResourceKind } from "../engine/kind";
-import { leftInPlace, managedByInput, ownerId, OWNER_TAG } from "../engine/ownership";
+import { leftInPlace, managedByInput, ownerId } from "../engine/ownership";
 import type { KindSpec } from "../engine/plan";
 import { compact, declaredFromRemote } from "../engine/reconcile";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
@@ -155,7 +155,7 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
       } catch (err) {
         if (!(err instanceof LostAnswer)) throw err;
         found = await findOwnVersion(client, inputs.model, source, key);
-        if (!found) throw new Error(`${err.message}; no version of ${inputs.model} carries this resource's create key, so nothing was registered: run \`pulumi up\` again`);
+        if (!found) throw new Error(`${err.message}; no version of ${inputs.model} carries this resource's create key, so nothing was registered: run \`pulumi up\` again`, { cause: err });
         progress(`${describeVersion(inputs.model, found.version)}: the answer to its create was lost; found it by its create key and resumed`);
       }
     } else {
@@ -186,7 +186,7 @@ export const kind: ResourceKind<ModelVersionInputs, ModelVersionOutputs> = {
       }
       // A version that failed to register or upload is unusable and immutable: remove it, report why.
       await client.delete(versionPath(inputs.model, version)).catch(() => undefined);
-      throw new Error(`${(err as Error).message} (the incomplete version ${version} of ${inputs.model} was deleted; fix the cause and run \`pulumi up\` again)`);
+      throw new Error(`${(err as Error).message} (the incomplete version ${version} of ${inputs.model} was deleted; fix the cause and run \`pulumi up\` again)`, { cause: err });
     }
   },
 

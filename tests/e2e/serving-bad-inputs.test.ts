@@ -101,7 +101,7 @@ test(`${TABLE.length} invalid declarations are each rejected at preview, naming 
     stacks.map(async (stack, i) => {
       for (const [, name] of TABLE.filter((_, j) => j % STACKS === i)) {
         const r = await stack.pulumi(["preview", "--json"], { BAD_CASE: name });
-        let messages = "";
+        let messages: string;
         try {
           const parsed = JSON.parse(r.stdout) as { diagnostics?: { urn?: string; message: string; severity: string }[] };
           messages = (parsed.diagnostics ?? []).filter((d) => d.severity === "error" && d.urn?.endsWith(`::${name}`)).map((d) => d.message).join("\n");

@@ -1,10 +1,11 @@
-import { UI_ROUTES } from "../../plane/ui/routes";
+import { ROUTES } from "../../plane/routes";
+import { UI_HANDLERS } from "../../plane/ui/routes";
 import { assets } from "../../plane/ui/assets";
 import { readyVersion, startTestPlane, type TestPlane } from "../plane/harness";
 
 /**
- * Every route of the Serving page (the whole UI_ROUTES table, one case per row): page and asset routes answer without
- * credentials but carry no workspace data; every data route refuses an anonymous caller in the error model.
+ * Every row of the plane's route table that serves the Serving page (one case per row): without credentials, page and
+ * asset routes answer but carry no workspace data, sign-in wants credentials, and the login-link route refuses.
  */
 let t: TestPlane;
 let userToken: string;
@@ -24,31 +25,41 @@ afterAll(async () => {
 
 const concrete = (path: string) => path.replace(/[:*](\w+)/g, (_, k: string) => encodeURIComponent(SAMPLE[k]));
 
-describe.each(UI_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))("%s", (_label, route) => {
+const UI_ROWS = ROUTES.filter((r) => UI_HANDLERS.includes(r.handler));
+
+test("the page's rows: ten, each with one of the page's handlers", () => {
+  expect(UI_ROWS).toHaveLength(10);
+});
+
+describe.each(UI_ROWS.map((r) => [`${r.method} ${r.path}`, r] as const))("%s", (_label, route) => {
   test("an anonymous caller gets no workspace data", async () => {
     const res = await fetch(`${t.url}${concrete(route.path)}`, { method: route.method, headers: { "Content-Type": "application/json" }, body: route.method === "GET" ? undefined : "{}" });
     const text = await res.text();
     for (const secret of ["secret-endpoint\"", "secret_model", "admin@dbserve.local", "ana@example.com", t.token, userToken, "westeurope"]) {
       expect(text).not.toContain(secret);
     }
-    if (route.auth === "user") {
+    if (route.access.kind === "user") {
       expect(res.status).toBe(401);
       expect(JSON.parse(text)).toMatchObject({ error_code: "UNAUTHENTICATED" });
     } else if (route.method === "GET") {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-security-policy")).toContain("default-src 'none'; script-src 'self'");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    } else if (route.method === "POST") {
+      // Sign-in with neither a code nor a token.
+      expect(res.status).toBe(400);
+      expect(JSON.parse(text)).toMatchObject({ error_code: "INVALID_PARAMETER_VALUE" });
     } else {
-      // Sign-in and sign-out without the page's header.
-      expect(res.status).toBe(403);
-      expect(JSON.parse(text)).toMatchObject({ error_code: "PERMISSION_DENIED" });
+      // Sign-out without a session: nothing to end, the cookie is cleared anyway.
+      expect(res.status).toBe(200);
+      expect(res.headers.get("set-cookie")).toMatch(/Max-Age=0$/);
     }
   });
 });
 
 describe("page and assets", () => {
   test("every page path serves the same shell, whose scripts and styles are all served", async () => {
-    const shells = await Promise.all(UI_ROUTES.filter((r) => r.handler.name === "page").map(async (r) => (await fetch(`${t.url}${concrete(r.path)}`)).text()));
+    const shells = await Promise.all(UI_ROWS.filter((r) => r.handler.name === "servePage").map(async (r) => (await fetch(`${t.url}${concrete(r.path)}`)).text()));
     expect(new Set(shells).size).toBe(1);
     const refs = [...shells[0].matchAll(/(?:src|href)="(\/ui\/assets\/[^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThanOrEqual(4);

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { IncomingMessage } from "node:http";
-import { hashToken, registerUser, newToken } from "../../plane/auth";
+import { AUTH_SCHEMA, hashToken, registerUser, newToken } from "../../plane/auth";
 import { openStore, type DB } from "../../plane/store";
-import { LOGIN_CODE_TTL_SECONDS, SESSION_TTL_SECONDS, createLoginCode, openSession, redeemLoginCode, sessionUser } from "../../plane/ui/session";
+import { LOGIN_CODE_TTL_SECONDS, SESSIONS_SCHEMA, SESSION_TTL_SECONDS, createLoginCode, openSession, redeemLoginCode, sessionUser } from "../../plane/ui/session";
 import { freshDir, startTestPlane, type TestPlane } from "../plane/harness";
 
 /**
@@ -76,10 +77,19 @@ describe("sign-in", () => {
       expect(res.status).toBe(400);
       expect(Object.keys((await res.json()) as object).sort()).toEqual(["error_code", "message"]);
     }
-    // Without the page's header (a plain form post from elsewhere) or from another origin: refused, no cookie.
-    for (const headers of [{}, { ...UI, Origin: "http://127.0.0.1:1" }, { ...UI, Origin: "https://evil.example" }]) {
+    // A client that is not a browser sends no Origin: accepted (the token is the credential).
+    expect((await signIn({ token: userToken }, {})).status).toBe(200);
+    // A page of another origin (another port included) or another site: refused, no cookie.
+    const crossSite: Record<string, string>[] = [
+      { ...UI, Origin: "http://127.0.0.1:1" },
+      { ...UI, Origin: "https://evil.example" },
+      { ...UI, Origin: "null" },
+      { ...UI, "Sec-Fetch-Site": "same-site" },
+      { "Sec-Fetch-Site": "cross-site" },
+    ];
+    for (const headers of crossSite) {
       const res = await signIn({ token: userToken }, headers);
-      expect(res.status).toBe(403);
+      expect([headers, res.status]).toEqual([headers, 403]);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
   });
@@ -102,6 +112,8 @@ describe("using a session", () => {
     for (const origin of ["http://127.0.0.1:1", "http://localhost", "null"]) {
       expect((await get("/api/2.0/serving-endpoints", { Cookie: adminCookie, ...UI, Origin: origin })).status).toBe(401);
     }
+    expect((await get("/api/2.0/serving-endpoints", { Cookie: adminCookie, ...UI, "Sec-Fetch-Site": "same-site" })).status).toBe(401);
+    expect((await get("/api/2.0/serving-endpoints", { Cookie: adminCookie, ...UI, "Sec-Fetch-Site": "same-origin" })).status).toBe(200);
   });
 
   test("a session acts as its user: the non-admin's cookie gets 403 on admin routes, the admin's does not", async () => {
@@ -145,7 +157,7 @@ describe("clock and credential rules (store level)", () => {
 
   beforeAll(() => {
     dir = freshDir("ui-session");
-    db = openStore(dir);
+    db = openStore(path.join(dir, "plane.db"), [AUTH_SCHEMA, SESSIONS_SCHEMA]);
     registerUser(db, "bo@example.com", token, false);
   });
   afterAll(() => {
