@@ -66,4 +66,20 @@ export default tseslint.config(
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  {
+    // The Serving page's browser code (plain ES modules the plane serves; plane/ui/README.md).
+    files: ["plane/ui/assets/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: {
+        window: "readonly",
+        document: "readonly",
+        location: "readonly",
+        history: "readonly",
+        Node: "readonly",
+        CustomEvent: "readonly",
+        TextDecoderStream: "readonly",
+      },
+    },
+  },
 );

@@ -4,6 +4,7 @@
  *   plane    the embedded plane through the official SDK
  *   e2e      resources through the real Pulumi CLI (needs dist/ and the CLI: tests/global-setup.js)
  *   package  the package as users install it (npm pack → fresh project), the GitOps pipeline, examples' types
+ *   ui       the Serving page in headless Chromium (Debian's chromium), its sessions, routes, assets and `dbserve ui`
  */
 const transform = (tsconfig) => ({ "^.+\\.ts$": ["ts-jest", { tsconfig }] });
 const common = { testEnvironment: "node", testMatch: ["**/*.test.ts"] };
@@ -34,6 +35,13 @@ module.exports = {
       ...common,
       displayName: "e2e",
       roots: ["<rootDir>/tests/e2e"],
+      transform: transform("tests/tsconfig.json"),
+      globalSetup: "<rootDir>/tests/global-setup.js",
+    },
+    {
+      ...common,
+      displayName: "ui",
+      roots: ["<rootDir>/tests/ui"],
       transform: transform("tests/tsconfig.json"),
       globalSetup: "<rootDir>/tests/global-setup.js",
     },

@@ -3,9 +3,10 @@ import { UsageError } from "./args";
 import { driftCommand, previewCommentCommand, REPORT_USAGE } from "./report/commands";
 import { inferenceLogCommand, usageCommand, USAGE_USAGE } from "./usage";
 import { batchCommand, BATCH_USAGE } from "./batch";
+import { uiCommand, UI_USAGE } from "./ui";
 
 /** Entry point of the `dbserve` command (bin/dbserve.js requires the compiled copy of this file). */
-const USAGE = `dbserve: the local Databricks model-serving control plane and tools.\n\n${PLANE_USAGE}\n\n${REPORT_USAGE}\n\nQueries:\n${USAGE_USAGE}\n${BATCH_USAGE}`;
+const USAGE = `dbserve: the local Databricks model-serving control plane and tools.\n\n${PLANE_USAGE}\n\nThe Serving page:\n${UI_USAGE}\n\n${REPORT_USAGE}\n\nQueries:\n${USAGE_USAGE}\n${BATCH_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
       return inferenceLogCommand(rest);
     case "batch":
       return batchCommand(rest);
+    case "ui":
+      return uiCommand(rest);
     case "help":
     case "--help":
     case "-h":

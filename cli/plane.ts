@@ -18,7 +18,7 @@ function dataDirOf(args: ParsedArgs): string {
   return path.resolve(flag(args, "data") ?? defaultDataDir());
 }
 
-function planeOptions(args: ParsedArgs): PlaneOptions {
+export function planeOptions(args: ParsedArgs): PlaneOptions {
   const opts: PlaneOptions = { dataDir: dataDirOf(args) };
   const port = numberFlag(args, "port");
   if (port !== undefined) {

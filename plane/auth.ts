@@ -42,21 +42,32 @@ export function listUsers(db: DB): { user_name: string; admin: boolean }[] {
   return rows.map((r) => ({ user_name: r.user_name, admin: r.is_admin === 1 }));
 }
 
+/** The bearer token of a request, if it sent one in the `Authorization: Bearer …` form. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers["authorization"];
+  if (typeof header !== "string") return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+}
+
+/** The user whose current token has this hash (a rotated token no longer matches its old hash). */
+export function userByTokenHash(db: DB, tokenHash: string): User | undefined {
+  const wanted = Buffer.from(tokenHash, "hex");
+  const row = db.prepare("SELECT user_name, token_hash, is_admin FROM users WHERE token_hash = ?").get(wanted.toString("hex")) as
+    | { user_name: string; token_hash: string; is_admin: number }
+    | undefined;
+  // The lookup is by hash already; the constant-time compare keeps the check honest if the query ever changes.
+  if (!row || !timingSafeEqual(Buffer.from(row.token_hash, "hex"), wanted)) return undefined;
+  return { userName: row.user_name, isAdmin: row.is_admin === 1 };
+}
+
 export function authenticate(db: DB, req: IncomingMessage): User {
   const header = req.headers["authorization"];
   if (typeof header !== "string" || header.trim() === "") {
     throw unauthenticated("Credential was not sent or was of an unsupported type for this API.");
   }
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw unauthenticated("Credential was not sent or was of an unsupported type for this API.");
-  const wanted = Buffer.from(hashToken(m[1]), "hex");
-  const row = db.prepare("SELECT user_name, token_hash, is_admin FROM users WHERE token_hash = ?").get(wanted.toString("hex")) as
-    | { user_name: string; token_hash: string; is_admin: number }
-    | undefined;
-  // The lookup is by hash already; the constant-time compare keeps the check honest if the query ever changes.
-  if (!row || !timingSafeEqual(Buffer.from(row.token_hash, "hex"), wanted)) {
-    throw unauthenticated("Invalid access token.");
-  }
-  return { userName: row.user_name, isAdmin: row.is_admin === 1 };
+  const token = bearerToken(req);
+  if (token === undefined) throw unauthenticated("Credential was not sent or was of an unsupported type for this API.");
+  const user = userByTokenHash(db, hashToken(token));
+  if (!user) throw unauthenticated("Invalid access token.");
+  return user;
 }
-

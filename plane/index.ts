@@ -32,6 +32,7 @@ import { Lifecycle } from "./serving/lifecycle";
 import { seedPayPerTokenEndpoints } from "./serving/payPerToken";
 import { CREDENTIALS_SCHEMA } from "./query/secrets-store";
 import { USAGE_SCHEMA } from "./query/usage-store";
+import { SESSIONS_SCHEMA } from "./ui/session";
 
 export { defaultDataDir } from "./datadir";
 export type { FaultRuleInput } from "./faults";
@@ -84,7 +85,7 @@ export class PlaneRunningError extends Error {
   }
 }
 
-const SCHEMAS = [AUTH_SCHEMA, CATALOG_SCHEMA, ENDPOINTS_SCHEMA, ACL_SCHEMA, FAULTS_SCHEMA, OPERATIONS_SCHEMA, CREDENTIALS_SCHEMA, USAGE_SCHEMA];
+const SCHEMAS = [AUTH_SCHEMA, CATALOG_SCHEMA, ENDPOINTS_SCHEMA, ACL_SCHEMA, FAULTS_SCHEMA, OPERATIONS_SCHEMA, CREDENTIALS_SCHEMA, USAGE_SCHEMA, SESSIONS_SCHEMA];
 
 /**
  * Take the directory's lock, or find the plane that holds it. A plane that won the lock may still be starting, so a

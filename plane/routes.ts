@@ -11,6 +11,7 @@ import * as models from "./catalog/models";
 import * as grants from "./catalog/grants";
 import * as mlflow from "./catalog/mlflow";
 import * as artifacts from "./catalog/artifacts";
+import * as ui from "./ui/routes";
 
 /**
  * THE route table of the plane: every route in one place, in README order. Each row names the method, the path, the
@@ -127,6 +128,18 @@ export const ROUTES: readonly RouteRow[] = [
   { method: "PUT", control: true, path: `${OWN}/rate-limit`, handler: admin.putRateLimit, access: adminOnly, note: "change the operation limit (and empty its window)" },
   { method: "GET", control: true, path: `${OWN}/calls`, handler: admin.listCalls, access: adminOnly, note: "`?since=<seq>` → `{calls, next_seq}` (see Call log)" },
   { method: "DELETE", control: true, path: `${OWN}/calls`, handler: admin.clearCalls, access: adminOnly, note: "empty the call log" },
+  // The Serving page (plane/ui/): the same HTML shell at the service's own paths (it holds no data), its files, and
+  // browser sign-in. The page reads everything else through the routes above, with a session cookie (plane/ui/session.ts).
+  { method: "GET", path: "/", handler: ui.servePage, access: noAuth, note: "the Serving page (the endpoint list)" },
+  { method: "GET", path: "/login", handler: ui.servePage, access: noAuth, note: "the page's sign-in view (`#code=` from `dbserve ui`)" },
+  { method: "GET", path: "/ml/endpoints", handler: ui.servePage, access: noAuth, note: "the page: serving endpoints" },
+  { method: "GET", path: "/ml/endpoints/:name", handler: ui.servePage, access: noAuth, note: "the page: one endpoint" },
+  { method: "GET", path: "/ml/models", handler: ui.servePage, access: noAuth, note: "the page: registered models" },
+  { method: "GET", path: "/ml/models/:full_name", handler: ui.servePage, access: noAuth, note: "the page: one model's versions" },
+  { method: "GET", path: "/ui/assets/*file", handler: ui.serveAsset, access: noAuth, note: "the page's files (ETag; 404 outside the asset table)" },
+  { method: "POST", path: `${OWN}/ui/session`, handler: ui.signIn, access: noAuth, note: "`{code}` or `{token}` → an HttpOnly SameSite=Strict session cookie; refused cross-site" },
+  { method: "DELETE", path: `${OWN}/ui/session`, handler: ui.signOut, access: noAuth, note: "signs the browser out (ends the session, clears the cookie)" },
+  { method: "POST", path: `${OWN}/ui/login-links`, handler: ui.issueLoginLink, access: anyUser, body: "json-optional", note: "`{url, expires_in_seconds}`: a one-time sign-in link for the token's user (bearer only)" },
 ];
 
 /** The route table as plane/README.md prints it. */

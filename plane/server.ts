@@ -10,6 +10,7 @@ import { Reply, bodyModeOf, type RequestContext, type Router, type RouteRow } fr
 import { StreamReply } from "./streaming";
 import type { PlaneContext } from "./context";
 import type { FaultDecision } from "./faults";
+import { sessionUser } from "./ui/session";
 
 /** Every response carries the workspace id, as a workspace's do. */
 export const ORG_ID_HEADER = "x-databricks-org-id";
@@ -197,7 +198,8 @@ async function run(plane: PlaneContext, router: Router, req: http.IncomingMessag
   if (!matched) throw unmatched;
   const { row, params } = matched;
   call.row = row;
-  const user = (call.user = row.access.kind === "none" ? ANONYMOUS : authenticate(plane.db, req));
+  // The Serving page authenticates with a session cookie (plane/ui/session.ts); a bearer token always wins.
+  const user = (call.user = row.access.kind === "none" ? ANONYMOUS : (sessionUser(plane.db, req) ?? authenticate(plane.db, req)));
   // Admin routes refuse others before their body is even read.
   if (row.access.kind === "admin") requireAdmin(user);
   const rawBody = await readRawBody(req, bodyLimit(row));

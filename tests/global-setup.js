@@ -10,6 +10,7 @@ module.exports = async function globalSetup() {
   const root = path.resolve(__dirname, "..");
   if (process.env.SKIP_BUILD !== "1") {
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
+    execFileSync(process.execPath, ["scripts/copy-ui-assets.js"], { cwd: root, stdio: "inherit" });
     execFileSync(process.execPath, ["scripts/link-self.js"], { cwd: root, stdio: "inherit" });
   }
   if (!process.env.PULUMI_BIN_DIR) {

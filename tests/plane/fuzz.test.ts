@@ -259,7 +259,7 @@ afterAll(async () => {
 
 test(`fuzz: up to ${RUNS} mutated requests over every write route; no 5xx, the error model on every 4xx, nothing half-written`, async () => {
   const routes = writeRoutes();
-  const all = ["endpoint", "model", "custom", "embed", "fault"] as const;
+  const all = ["endpoint", "model", "custom", "embed", "fault", "login"] as const;
   let fixture: Fixture = await buildFixture(t, [...all], users, tokens);
   let sinceRebuild = 0;
   const db = commitWatcher(t.dataDir);

@@ -29,6 +29,8 @@ export interface Fixture {
   embedEndpoint: string;
   model: string;
   faultId: string;
+  /** A one-time sign-in code of the Serving page (made with the admin token). */
+  loginCode: string;
   users: Principals;
 }
 
@@ -38,7 +40,7 @@ export interface SampleRequest {
   raw?: string;
 }
 
-export type Need = "endpoint" | "model" | "custom" | "embed" | "fault";
+export type Need = "endpoint" | "model" | "custom" | "embed" | "fault" | "login";
 
 export interface Sample {
   needs: Need[];
@@ -153,6 +155,17 @@ export const SAMPLES: Record<string, Sample> = {
   [`PUT ${OWN}/rate-limit`]: write([], () => ({ path: `${OWN}/rate-limit`, body: { limit: 0 } })),
   [`GET ${OWN}/calls`]: read([], () => ({ path: `${OWN}/calls?since=0` })),
   [`DELETE ${OWN}/calls`]: write([], () => ({ path: `${OWN}/calls` })),
+  // The Serving page (plane/ui/).
+  ["GET /"]: read([], () => ({ path: "/" })),
+  ["GET /login"]: read([], () => ({ path: "/login" })),
+  ["GET /ml/endpoints"]: read([], () => ({ path: "/ml/endpoints" })),
+  ["GET /ml/endpoints/:name"]: read(["endpoint"], (fx) => ({ path: `/ml/endpoints/${fx.endpoint}` })),
+  ["GET /ml/models"]: read([], () => ({ path: "/ml/models" })),
+  ["GET /ml/models/:full_name"]: read(["model"], (fx) => ({ path: `/ml/models/${fx.model}` })),
+  ["GET /ui/assets/*file"]: read([], () => ({ path: "/ui/assets/app.js" })),
+  [`POST ${OWN}/ui/session`]: write(["login"], (fx) => ({ path: `${OWN}/ui/session`, body: { code: fx.loginCode } })),
+  [`DELETE ${OWN}/ui/session`]: write([], () => ({ path: `${OWN}/ui/session` })),
+  [`POST ${OWN}/ui/login-links`]: write([], () => ({ path: `${OWN}/ui/login-links`, body: {} })),
 };
 
 export function sampleFor(row: RouteRow): Sample {
@@ -204,7 +217,7 @@ export async function makeUsers(t: TestPlane, prefix: string): Promise<{ users: 
 /** Build the objects a sample needs, owned by "owner", with grants for manager/querier/viewer. */
 export async function buildFixture(t: TestPlane, needs: Need[], users: Principals, tokens: Tokens): Promise<Fixture> {
   const uniq = `${Date.now().toString(36)}${(counter++).toString(36)}`;
-  const fx: Fixture = { uniq, endpoint: "", endpointId: "", customEndpoint: "", embedEndpoint: "", model: "", faultId: "", users };
+  const fx: Fixture = { uniq, endpoint: "", endpointId: "", customEndpoint: "", embedEndpoint: "", model: "", faultId: "", loginCode: "", users };
   const ok = async (what: string, p: Promise<{ status: number; body: Record<string, unknown> }>) => {
     const r = await p;
     if (r.status !== 200) throw new Error(`fixture ${what}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -285,6 +298,10 @@ export async function buildFixture(t: TestPlane, needs: Need[], users: Principal
   if (needs.includes("embed")) {
     fx.embedEndpoint = `fxe-${uniq}`;
     await grantedEndpoint(fx.embedEndpoint, { entity_name: "system.ai.gte_large_en_v1_5", entity_version: "1", max_provisioned_throughput: 12000 });
+  }
+  if (needs.includes("login")) {
+    const link = await ok("login link", call(t, "POST", { path: `${OWN}/ui/login-links`, body: {} }, t.token));
+    fx.loginCode = String(link.url).replace(/^.*#code=/, "");
   }
   if (needs.includes("fault")) {
     const f = await ok("fault", call(t, "POST", { path: `${OWN}/faults`, body: { kind: "latency", latency_ms: 0, route: "/never/matches" } }, t.token));

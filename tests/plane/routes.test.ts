@@ -40,7 +40,19 @@ test("object rules require levels their object type knows, from fields the route
 test("plane routes: the plane's own routes sit under /api/2.0/dbserve/; everything else is a Databricks route", () => {
   const own = ROUTES.filter((r) => r.path.startsWith("/api/2.0/dbserve/"));
   expect(own.length).toBeGreaterThan(10);
-  expect(ROUTES.filter((r) => r.access.kind === "none").map(routeKey)).toEqual(["GET /api/2.0/dbserve/health"]);
+  // Without a token: health, and the Serving page's shell, files and sign-in (plane/ui/: the shell holds no data).
+  expect(ROUTES.filter((r) => r.access.kind === "none").map(routeKey)).toEqual([
+    "GET /api/2.0/dbserve/health",
+    "GET /",
+    "GET /login",
+    "GET /ml/endpoints",
+    "GET /ml/endpoints/:name",
+    "GET /ml/models",
+    "GET /ml/models/:full_name",
+    "GET /ui/assets/*file",
+    "POST /api/2.0/dbserve/ui/session",
+    "DELETE /api/2.0/dbserve/ui/session",
+  ]);
   // Control routes (never faulted, not logged) are the plane's own; the workspace stand-ins among them are not control.
   for (const r of ROUTES.filter((x) => x.control)) expect(r.path.startsWith("/api/2.0/dbserve/")).toBe(true);
   expect(ROUTES.filter((r) => r.path.startsWith("/api/2.0/dbserve/") && !r.control).map((r) => r.path.split("/")[4])).toEqual([
@@ -53,6 +65,9 @@ test("plane routes: the plane's own routes sit under /api/2.0/dbserve/; everythi
     "serving-endpoints",
     "usage",
     "inference-log",
+    "ui",
+    "ui",
+    "ui",
   ]);
 });
 
@@ -72,6 +87,7 @@ const OWNERS: Record<string, string> = {
   external_credentials: "query/secrets-store.ts",
   query_usage: "query/usage-store.ts",
   inference_log: "query/usage-store.ts",
+  ui_sessions: "ui/session.ts",
 };
 
 function sources(dir: string): string[] {
