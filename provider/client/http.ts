@@ -1,5 +1,6 @@
 import { backoffDelay, sleep } from "./backoff";
 import { DatabricksApiError, redact } from "./errors";
+import { isLimitedOperation, pacerFor, type OperationPacer, type Permit } from "./pacer";
 
 /** Adds authentication headers to a request; resolved at run time, never serialized. */
 export type Authenticator = (headers: Headers) => Promise<void>;
@@ -12,6 +13,8 @@ export interface ApiClientOptions {
   userAgent?: string;
   /** Receives a line whenever the client waits before a retry (shown as progress by the engine). */
   onRetry?: (message: string) => void;
+  /** Paces the workspace's limited operations (default: the process-wide pacer of `host`, see pacer.ts). */
+  pacer?: OperationPacer;
 }
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -53,24 +56,37 @@ export class ApiClient {
   /** The workspace behind `host`, as its answers say (see WORKSPACE_ID_HEADER); undefined until one arrived. */
   workspaceId?: string;
   private identityRead?: Promise<string | undefined>;
+  private readonly pacer: OperationPacer;
 
   constructor(private readonly opts: ApiClientOptions) {
     this.host = opts.host.replace(/\/+$/, "");
     this.retryBudgetMs = opts.retryBudgetMs ?? 10 * 60 * 1000;
+    this.pacer = opts.pacer ?? pacerFor(this.host, opts.onRetry);
   }
 
   async request<T>(method: HttpMethod, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>, opts: RequestOptions = {}): Promise<T> {
     const url = new URL(this.host + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    // The workspace's create/update limit is shared by every resource of this process: wait for a token first.
+    const paced = isLimitedOperation(method, path);
+    let permit: Permit | undefined = paced ? await this.pacer.acquire() : undefined;
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
+      permit ??= paced ? await this.pacer.acquire() : undefined;
       const headers = new Headers({ Accept: "application/json", "User-Agent": this.opts.userAgent ?? "pulumi-databricks-serving" });
       if (body !== undefined) headers.set("Content-Type", "application/json");
-      await this.opts.authenticate(headers);
       let res: Response;
+      try {
+        await this.opts.authenticate(headers);
+      } catch (err) {
+        permit?.released();
+        throw err;
+      }
       try {
         res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       } catch (err) {
+        permit?.released();
+        permit = undefined;
         // A request the server may have applied before the connection dropped must not be sent twice blindly: the
         // caller finds out what happened (see LostAnswer).
         if (opts.notIdempotent && !isRefused(err)) throw new LostAnswer(method, path, err as Error);
@@ -85,9 +101,27 @@ export class ApiClient {
       }
       const id = res.headers.get(WORKSPACE_ID_HEADER);
       if (id) this.workspaceId = id;
-      const text = await res.text();
-      if (res.ok) return (text ? JSON.parse(text) : {}) as T;
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        permit?.released();
+        throw err;
+      }
+      if (res.ok) {
+        permit?.accepted();
+        return (text ? JSON.parse(text) : {}) as T;
+      }
       const error = toApiError(res, text, method, path);
+      if (permit && error.status === 429) {
+        // The pacer holds every limited request of this process until the workspace has room again.
+        permit.limited(error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined);
+        permit = undefined;
+        if (Date.now() - started > this.retryBudgetMs) throw error;
+        continue;
+      }
+      permit?.released();
+      permit = undefined;
       if (!error.isRetryable) throw error;
       // A gateway timeout may hide an applied request; 429 and 503 say it was not taken.
       if (opts.notIdempotent && (error.status === 502 || error.status === 504)) throw new LostAnswer(method, path, error);

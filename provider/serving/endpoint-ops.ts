@@ -180,7 +180,9 @@ export async function adoptionFailure(client: ApiClient, name: string, managedBy
 /**
  * Brings an existing endpoint to the desired state, one call at a time as the official tools do: config (one PUT,
  * then wait), AI gateway, tags, notifications. `forceConfig` sends the config even when the server's copy looks
- * equal (a write-only secret changed).
+ * equal (a write-only secret changed). Returns the endpoint as the server now holds it without reading it again: the
+ * last read (the caller's, or the wait's last poll after a config change) with each later write's answer applied
+ * (the settings routes answer with what they now hold); only `last_updated_timestamp` keeps the read's value.
  */
 export async function converge(client: ApiClient, d: DesiredEndpoint, current: WireEndpoint, opts: OpOptions & { forceConfig: boolean }): Promise<WireEndpoint> {
   let ep = current;
@@ -191,30 +193,40 @@ export async function converge(client: ApiClient, d: DesiredEndpoint, current: W
     await putConfig(client, d, opts);
     ep = await waitForEndpoint(client, d.name, { ...opts, ready: true });
   }
-  await syncGateway(client, d.name, d.aiGateway, ep, opts);
-  await syncTags(client, d.name, tagsToWire(d.tags, d.managedBy), ep, opts);
+  ep = await syncGateway(client, d.name, d.aiGateway, ep, opts);
+  ep = await syncTags(client, d.name, tagsToWire(d.tags, d.managedBy), ep, opts);
   const notifications = (e: WireEmailNotifications | undefined) => ({ f: e?.on_update_failure ?? [], s: e?.on_update_success ?? [] });
   if (d.emailNotifications !== undefined || (ep.email_notifications && (ep.email_notifications.on_update_failure?.length || ep.email_notifications.on_update_success?.length))) {
     if (!jsonEqual(notifications(d.emailNotifications), notifications(ep.email_notifications))) {
-      await client.patch(`${endpointPath(d.name)}/notifications`, { email_notifications: d.emailNotifications ?? { on_update_failure: [], on_update_success: [] } });
+      const answer = await client.patch<{ email_notifications?: WireEmailNotifications }>(`${endpointPath(d.name)}/notifications`, {
+        email_notifications: d.emailNotifications ?? { on_update_failure: [], on_update_success: [] },
+      });
+      ep = { ...ep, email_notifications: answer.email_notifications };
     }
   }
-  return client.get<WireEndpoint>(endpointPath(d.name));
+  return ep;
 }
 
-/** PUTs the AI gateway when its canonical form differs from the server's (that PUT replaces the whole gateway). */
-export async function syncGateway(client: ApiClient, name: string, want: WireAiGateway, ep: WireEndpoint, opts: OpOptions): Promise<void> {
-  if (jsonEqual(normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)), normalizeAiGateway(aiGatewayFromWire(want)))) return;
-  await afterConflicts(client, name, opts, () => client.put(`${endpointPath(name)}/ai-gateway`, want));
+/**
+ * PUTs the AI gateway when its canonical form differs from the server's (that PUT replaces the whole gateway).
+ * Returns the endpoint with the gateway the server answered.
+ */
+export async function syncGateway(client: ApiClient, name: string, want: WireAiGateway, ep: WireEndpoint, opts: OpOptions): Promise<WireEndpoint> {
+  if (jsonEqual(normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)), normalizeAiGateway(aiGatewayFromWire(want)))) return ep;
+  const answer = await afterConflicts(client, name, opts, () => client.put<WireAiGateway>(`${endpointPath(name)}/ai-gateway`, want));
+  return { ...ep, ai_gateway: answer && Object.keys(answer).length > 0 ? answer : undefined };
 }
 
-/** One PATCH that makes the endpoint's tags exactly `want`, or none when they already are. */
-export async function syncTags(client: ApiClient, name: string, want: WireTag[], ep: WireEndpoint, opts: OpOptions): Promise<void> {
+/** One PATCH that makes the endpoint's tags exactly `want`, or none when they already are. Returns the endpoint with the tags the server answered. */
+export async function syncTags(client: ApiClient, name: string, want: WireTag[], ep: WireEndpoint, opts: OpOptions): Promise<WireEndpoint> {
   const have = ep.tags ?? [];
   const add = want.filter((t) => !have.some((h) => h.key === t.key && (h.value ?? "") === (t.value ?? "")));
   const remove = have.filter((h) => !want.some((t) => t.key === h.key)).map((h) => h.key);
-  if (!add.length && !remove.length) return;
-  await afterConflicts(client, name, opts, () => client.patch(`${endpointPath(name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })));
+  if (!add.length && !remove.length) return ep;
+  const answer = await afterConflicts(client, name, opts, () =>
+    client.patch<{ tags?: WireTag[] }>(`${endpointPath(name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })),
+  );
+  return { ...ep, tags: answer.tags };
 }
 
 /**
