@@ -4,6 +4,9 @@ const { execFileSync } = require("node:child_process");
 const path = require("node:path");
 
 module.exports = async function globalSetup() {
+  // Several jest projects name this setup; it runs once per `jest` process.
+  if (process.env.DBSERVE_TEST_SETUP_DONE === "1") return;
+  process.env.DBSERVE_TEST_SETUP_DONE = "1";
   const root = path.resolve(__dirname, "..");
   if (process.env.SKIP_BUILD !== "1") {
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });

@@ -46,12 +46,16 @@ export class AzureServingWorkspace extends pulumi.ComponentResource {
   constructor(name: string, args: AzureServingWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("databricks-serving:azure:AzureServingWorkspace", name, {}, opts);
     // Fail in the program, at preview, with what would be valid: an unknown region would only fail deep in ARM.
+    // A ResourceError with hideStack is reported by Pulumi as one line on this component, without a stack trace:
+    // the mistake is in the user's input, not in code they could debug.
     const location = normalizeRegion(args.location);
     const info = regionInfo(location);
     if (!info || info.cloud !== "azure") {
-      throw new Error(
+      throw new pulumi.ResourceError(
         `AzureServingWorkspace ${name}: location ${JSON.stringify(args.location)} is not an Azure Databricks region; ` +
           `nearest: ${suggestRegions(location).filter((r) => regionInfo(r)?.cloud === "azure").join(", ") || "see common/geos.ts"}`,
+        this,
+        true,
       );
     }
     this.geo = info.geo;

@@ -3,8 +3,8 @@
  * (message surfaced, state true, re-run converges), `up` killed mid-create (no duplicate, no orphan), and adoption
  * of an endpoint created outside Pulumi.
  */
-import { execFileSync } from "node:child_process";
 import { startPlaneProcess, type PlaneProcess } from "../helpers/plane";
+import { killPulumi } from "../helpers/processes";
 import { TestStack } from "../helpers/stack";
 import { addFault, clearFaults, planeApi, sdk } from "./serving-helpers";
 
@@ -43,15 +43,6 @@ async function endpointsNamed(prefix: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Process ids under `root` (processes this test started), with their command names. */
-function descendants(root: number): { pid: number; comm: string }[] {
-  const rows = execFileSync("ps", ["-eo", "pid=,ppid=,comm="], { encoding: "utf8" }).trim().split("\n").map((l) => l.trim().split(/\s+/));
-  const out: { pid: number; comm: string }[] = [];
-  const walk = (p: number) => rows.filter((r) => Number(r[1]) === p).forEach((r) => (out.push({ pid: Number(r[0]), comm: r[2] }), walk(Number(r[0]))));
-  walk(root);
-  return out;
-}
-
 async function stormAndFailure(): Promise<void> {
   const s = await stack(program("fault-ep", 4));
   // 429: two create/update operations per 3 s for the whole workspace; 503: five GETs answered "unavailable".
@@ -77,11 +68,16 @@ async function stormAndFailure(): Promise<void> {
   expect(failed.stdout + failed.stderr).toContain("CUDA out of memory on replica 2 (injected)");
   expect(failed.stdout + failed.stderr).toContain("the previous config is still serving");
   const w = sdk(plane);
+  // The engine starts no new step after the first failure, so on a loaded machine some resizes may never have been
+  // sent: those endpoints were not touched. Every endpoint still serves the old config either way.
+  const updates: string[] = [];
   for (const name of names) {
     const ep = await w.servingEndpoints.get({ name });
     expect(ep.config?.served_entities?.[0].max_provisioned_throughput).toBe(1580);
-    expect(ep.state?.config_update).toBe("UPDATE_FAILED");
+    updates.push(ep.state?.config_update as string);
   }
+  expect(updates).toContain("UPDATE_FAILED");
+  expect(updates.every((u) => u === "UPDATE_FAILED" || u === "NOT_UPDATING")).toBe(true);
   const state = await s.managedResources();
   expect(state.map((r) => (r.outputs?.throughput as { max: number }).max)).toEqual([1580, 1580, 1580, 1580]);
 
@@ -111,16 +107,7 @@ async function killedMidCreate(): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   // Kill the CLI and everything it started (language host, dynamic provider): nothing more gets recorded.
-  // Only the `pulumi` process tree of this stack: the plane is a child of this worker too.
-  const cli = descendants(process.pid).filter((p) => p.comm === "pulumi" && p.pid !== plane.child.pid);
-  expect(cli).toHaveLength(1);
-  for (const p of [cli[0], ...descendants(cli[0].pid)]) {
-    try {
-      process.kill(p.pid, "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }
+  expect(killPulumi()).toBe(1);
   const killed = await running;
   expect(killed.code).not.toBe(0);
   await planeApi(plane, "DELETE", `/api/2.0/dbserve/faults/${slow}`);
@@ -130,7 +117,7 @@ async function killedMidCreate(): Promise<void> {
   const again = await s.up();
   if (again.code !== 0) console.log(again.stdout, again.stderr);
   expect(again.code).toBe(0);
-  expect(await endpointsNamed("killme-ep")).toHaveLength(1); // adopted by its managed-by tag, not duplicated
+  expect(await endpointsNamed("killme-ep")).toHaveLength(1); // adopted by its owner tag, not duplicated
   const state = await s.managedResources();
   expect(state.map((r) => r.id)).toEqual(await endpointsNamed("killme-ep"));
   expect((await s.destroy()).code).toBe(0);

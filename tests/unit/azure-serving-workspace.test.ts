@@ -85,6 +85,15 @@ describe("AzureServingWorkspace (mocks)", () => {
     expect(() => new AzureServingWorkspace("bad", { location: "westeurop" })).toThrow(/location "westeurop" is not an Azure Databricks region; nearest: westeurope/);
     // An AWS region is a Databricks region, but not an Azure one.
     expect(() => new AzureServingWorkspace("aws", { location: "us-east-1" })).toThrow(/not an Azure Databricks region/);
+    // Reported by Pulumi without a stack trace (the CLI-level check is in tests/package/installed-package.test.ts).
+    let thrown: unknown;
+    try {
+      new AzureServingWorkspace("bad2", { location: "mars-north" });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(pulumi.ResourceError.isInstance(thrown)).toBe(true);
+    expect((thrown as pulumi.ResourceError).hideStack).toBe(true);
   });
 
   it("hands serving resources the workspace URL as their connection", async () => {
