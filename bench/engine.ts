@@ -26,27 +26,57 @@ interface Row {
   /** Wall seconds (median of the runs). */
   ours: number;
   floor: number;
-  /** CPU seconds (user + system) of the whole \`pulumi\` process tree: CLI, language host, program, provider. */
-  oursCpu: number;
-  floorCpu: number;
+  /** CPU seconds (user + system) of the whole `pulumi` process tree, and by process (medians). */
+  oursCpu: Cpu;
+  floorCpu: Cpu;
   calls: [string, number][];
   note?: string;
 }
 
 type Side = "ours" | "floor";
 
+/** CPU seconds of one run, by process: the program, the dynamic provider, and the rest (the Go CLI and language host). */
+export interface Cpu {
+  total: number;
+  program: number;
+  provider: number;
+  engine: number;
+}
+
 /**
  * Runs `pulumi <args>` under GNU time: wall seconds, and the CPU seconds of the whole process tree (the CLI and every
- * plugin and program it started and waited for). On a loaded machine CPU time is the steadier of the two.
+ * plugin and program it started and waited for), split by process with bench/cpu-acct.js. On a loaded machine CPU time
+ * is the steadier of the two.
  */
-async function timed(stack: TestStack, args: string[]): Promise<{ wall: number; cpu: number }> {
+async function timed(stack: TestStack, args: string[]): Promise<{ wall: number; cpu: Cpu }> {
   const out = path.join(stack.dir, ".time");
+  const acct = path.join(stack.dir, ".cpu-acct");
+  fs.rmSync(acct, { force: true });
   const t0 = process.hrtime.bigint();
-  const r = await stack.exec("/usr/bin/time", ["-f", "%U %S", "-o", out, "pulumi", ...args, "--non-interactive"]);
+  const r = await stack.exec("/usr/bin/time", [
+    "-f",
+    "%U %S",
+    "-o",
+    out,
+    "env",
+    `NODE_OPTIONS=--require ${path.join(__dirname, "cpu-acct.js")}`,
+    `BENCH_CPU_ACCT=${acct}`,
+    "pulumi",
+    ...args,
+    "--non-interactive",
+  ]);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
   const [user, sys] = fs.readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-  return { wall, cpu: user + sys };
+  const by: Record<string, number> = {};
+  for (const line of fs.existsSync(acct) ? fs.readFileSync(acct, "utf8").trim().split("\n") : []) {
+    const [role, ms] = line.split(" ");
+    by[role] = (by[role] ?? 0) + Number(ms) / 1000;
+  }
+  const total = user + sys;
+  const program = by.program ?? 0;
+  const provider = by.provider ?? 0;
+  return { wall, cpu: { total, program, provider, engine: total - program - provider } };
 }
 
 export async function engineBench(opts: { sizes: number[]; repeat: number; log?: (line: string) => void }): Promise<Row[]> {
@@ -67,7 +97,7 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; log?:
         /** Runs one operation on both stacks (order alternating between runs), `times` times; medians of each. */
         const measure = async (op: string, args: string[], times: number, note?: string) => {
           const t: Record<Side, number[]> = { ours: [], floor: [] };
-          const cpu: Record<Side, number[]> = { ours: [], floor: [] };
+          const cpu: Record<Side, Cpu[]> = { ours: [], floor: [] };
           let counted: [string, number][] = [];
           for (let i = 0; i < times; i++) {
             flip = !flip;
@@ -81,7 +111,13 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; log?:
               else if (seen.length > 0) throw new Error(`the floor stack made API calls: ${JSON.stringify(seen)}`);
             }
           }
-          const row: Row = { n, op, ours: median(t.ours), floor: median(t.floor), oursCpu: median(cpu.ours), floorCpu: median(cpu.floor), calls: counted, note };
+          const med = (xs: Cpu[]): Cpu => ({
+            total: median(xs.map((x) => x.total)),
+            program: median(xs.map((x) => x.program)),
+            provider: median(xs.map((x) => x.provider)),
+            engine: median(xs.map((x) => x.engine)),
+          });
+          const row: Row = { n, op, ours: median(t.ours), floor: median(t.floor), oursCpu: med(cpu.ours), floorCpu: med(cpu.floor), calls: counted, note };
           rows.push(row);
           log(formatRow(row));
           return row;
@@ -115,8 +151,17 @@ function callSummary(row: Row): string {
   return `${total} (${(total / row.n).toFixed(2)}/res): ${row.calls.map(([k, c]) => `${c}× ${k}`).join(", ")}`;
 }
 
+/** Where ours spent more CPU than the floor, by process: "+program/+provider/+engine" seconds. */
+function cpuDelta(r: Row): string {
+  const d = (k: keyof Cpu) => {
+    const v = r.oursCpu[k] - r.floorCpu[k];
+    return `${v >= 0 ? "+" : ""}${v.toFixed(1)}`;
+  };
+  return `${d("program")}/${d("provider")}/${d("engine")}`;
+}
+
 function formatRow(r: Row): string {
-  return `  N=${r.n} ${r.op}: ours ${r.ours.toFixed(2)} s, floor ${r.floor.toFixed(2)} s, ratio ${(r.ours / r.floor).toFixed(2)}; cpu ${r.oursCpu.toFixed(2)} / ${r.floorCpu.toFixed(2)} s = ${(r.oursCpu / r.floorCpu).toFixed(2)}; calls ${callSummary(r)}`;
+  return `  N=${r.n} ${r.op}: ours ${r.ours.toFixed(2)} s, floor ${r.floor.toFixed(2)} s, ratio ${(r.ours / r.floor).toFixed(2)}; cpu ${r.oursCpu.total.toFixed(2)} / ${r.floorCpu.total.toFixed(2)} s = ${(r.oursCpu.total / r.floorCpu.total).toFixed(2)} (program/provider/engine ${cpuDelta(r)}); calls ${callSummary(r)}`;
 }
 
 /** The table, then the cost per resource between consecutive sizes (how each side grows with N). */
@@ -124,33 +169,38 @@ export function report(rows: Row[]): string {
   const lines: string[] = [];
   lines.push(
     table(
-      ["N", "operation", "ours s", "floor s", "ratio", "cpu ours/floor s", "cpu ratio", "calls"],
+      ["N", "operation", "ours s", "floor s", "ratio", "cpu ours/floor s", "cpu ratio", "Δcpu prog/prov/engine", "calls"],
       rows.map((r) => [
         String(r.n),
         r.op,
         r.ours.toFixed(2),
         r.floor.toFixed(2),
         (r.ours / r.floor).toFixed(2),
-        `${r.oursCpu.toFixed(1)} / ${r.floorCpu.toFixed(1)}`,
-        (r.oursCpu / r.floorCpu).toFixed(2),
+        `${r.oursCpu.total.toFixed(1)} / ${r.floorCpu.total.toFixed(1)}`,
+        (r.oursCpu.total / r.floorCpu.total).toFixed(2),
+        cpuDelta(r),
         callSummary(r),
       ]),
     ),
   );
   const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
   if (sizes.length > 1) {
-    lines.push("\ncost per added resource (ms), between consecutive N: ours / floor");
+    lines.push("\ncost per added resource between consecutive N, in ms: wall ours / floor, then CPU ours / floor");
     const ops = [...new Set(rows.map((r) => r.op))];
-    const header = ["operation", ...sizes.slice(1).map((n, i) => `${sizes[i]}→${n}`)];
+    const header = ["operation", ...sizes.slice(1).map((n, i) => `${sizes[i]}→${n} wall`), ...sizes.slice(1).map((n, i) => `${sizes[i]}→${n} cpu`)];
+    const slope = (op: string, i: number, pick: (r: Row) => [number, number]) => {
+      const a = rows.find((r) => r.op === op && r.n === sizes[i]);
+      const b = rows.find((r) => r.op === op && r.n === sizes[i + 1]);
+      if (!a || !b) return "-";
+      const per = (x: number, y: number) => (((y - x) * 1000) / (sizes[i + 1] - sizes[i])).toFixed(0);
+      const [ao, af] = pick(a);
+      const [bo, bf] = pick(b);
+      return `${per(ao, bo)} / ${per(af, bf)}`;
+    };
     const body = ops.map((op) => [
       op,
-      ...sizes.slice(1).map((n, i) => {
-        const a = rows.find((r) => r.op === op && r.n === sizes[i]);
-        const b = rows.find((r) => r.op === op && r.n === n);
-        if (!a || !b) return "-";
-        const per = (x: number, y: number) => (((y - x) * 1000) / (n - sizes[i])).toFixed(0);
-        return `${per(a.ours, b.ours)} / ${per(a.floor, b.floor)}`;
-      }),
+      ...sizes.slice(1).map((_, i) => slope(op, i, (r) => [r.ours, r.floor])),
+      ...sizes.slice(1).map((_, i) => slope(op, i, (r) => [r.oursCpu.total, r.floorCpu.total])),
     ]);
     lines.push(table(header, body));
   }

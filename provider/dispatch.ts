@@ -127,10 +127,13 @@ async function guard(props: Props, what: string): Promise<void> {
   await assertSameWorkspace(await clientFor(connectionOf(props)), props.workspaceId, what);
 }
 
-/** Outputs with the workspace the answers came from. */
+/**
+ * Outputs with the workspace the answers came from; `null` when the workspace does not say (the guard then has nothing
+ * to check), recorded so that the stable outputs carried into the inputs know it and never read again to find out.
+ */
 async function recordWorkspace(inputs: Props, outs: Props): Promise<Props> {
-  const id = (await clientFor(connectionOf(inputs))).workspaceId ?? (outs.workspaceId as string | undefined);
-  return id === undefined ? outs : { ...outs, workspaceId: id };
+  const id = (await clientFor(connectionOf(inputs))).workspaceId ?? (outs.workspaceId as string | null | undefined);
+  return { ...outs, workspaceId: id ?? null };
 }
 
 /** Refreshed inputs carry the stable outputs too, so the next check finds them in the stored inputs. */
