@@ -11,7 +11,7 @@ import { startPlaneProcess } from "../tests/helpers/plane";
 import { TestStack } from "../tests/helpers/stack";
 import { countingProxy, routeOf, type Call } from "./calls";
 import { oursProgram } from "./programs";
-import { ensurePulumi, flagNumber } from "./util";
+import { ensurePulumi, flagNumber, median, percentile } from "./util";
 
 export interface RateLimitFigures {
   endpoints: number;
@@ -26,6 +26,10 @@ export interface RateLimitFigures {
   minimum: number;
   refused: number;
   creates: number;
+  /** Seconds between op k + limit and op k, minus the window, for every k: how long a returned token waited to be used. */
+  tokenLag: { median: number; p95: number };
+  /** Seconds each batch of `limit` creates took to issue (first to last), batch by batch. */
+  batchSeconds: number[];
   /** The provider's own account of its pacing (its progress lines). */
   paceLines: string[];
 }
@@ -42,7 +46,16 @@ export async function rateLimitBench(opts: { endpoints: number; limit: number; w
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const calls: Call[] = await proxy.take();
     const creates = calls.filter((c) => c.method === "POST" && routeOf(c.path) === "/api/2.0/serving-endpoints");
-    const accepted = creates.filter((c) => c.status === 200).map((c) => c.at);
+    const accepted = creates
+      .filter((c) => c.status === 200)
+      .map((c) => c.at)
+      .sort((a, b) => a - b);
+    const lags = accepted.slice(opts.limit).map((t, k) => (t - accepted[k]) / 1000 - opts.windowSeconds);
+    const batchSeconds: number[] = [];
+    for (let b = 0; b * opts.limit < accepted.length; b++) {
+      const batch = accepted.slice(b * opts.limit, (b + 1) * opts.limit);
+      batchSeconds.push((batch[batch.length - 1] - batch[0]) / 1000);
+    }
     const created = (await stack.managedResources()).length;
     const paceLines = [...new Set((r.stdout + r.stderr).split("\n").filter((l) => /operation limit/.test(l)).map((l) => l.replace(/^.*\[databricks-serving\] /, "").trim()))];
     const figures: RateLimitFigures = {
@@ -56,6 +69,8 @@ export async function rateLimitBench(opts: { endpoints: number; limit: number; w
       minimum: (Math.ceil(opts.endpoints / opts.limit) - 1) * opts.windowSeconds,
       refused: creates.filter((c) => c.status === 429).length,
       creates: accepted.length,
+      tokenLag: { median: lags.length ? median(lags) : 0, p95: lags.length ? percentile(lags, 95) : 0 },
+      batchSeconds,
       paceLines,
     };
     if (r.code !== 0) console.error(r.stdout.slice(-3000), r.stderr.slice(-3000));
@@ -75,6 +90,7 @@ export function reportRateLimit(f: RateLimitFigures): string {
     `rate limit: ${f.endpoints} endpoints, limit ${f.limit} create/update operations per ${f.windowSeconds} s (the real service: per 300 s)`,
     `  up: exit ${f.exitCode}, ${f.created}/${f.endpoints} in state, ${f.creates} creates accepted, ${f.refused} answered 429 (${((100 * f.refused) / Math.max(1, f.creates)).toFixed(1)}%)`,
     `  creates spread over ${f.span.toFixed(1)} s; the limit's own minimum for ${f.endpoints} creates: ${f.minimum.toFixed(1)} s → ${(f.span / f.minimum).toFixed(3)}×`,
+    `  a token returned one window after it was spent was used ${f.tokenLag.median.toFixed(2)} s later (median; p95 ${f.tokenLag.p95.toFixed(2)} s); each batch of ${f.limit} took ${f.batchSeconds.map((b) => b.toFixed(1)).join(", ")} s to issue`,
     `  wall ${f.wall.toFixed(1)} s = ${outside.toFixed(1)} s outside the paced span + the span; vs the minimum plus that: ${(f.wall / (outside + f.minimum)).toFixed(3)}×`,
     ...f.paceLines.map((l) => `  provider: ${l}`),
   ].join("\n");
