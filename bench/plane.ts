@@ -1,70 +1,110 @@
 /**
- * Plane throughput on this machine: GET requests/second and create/delete cycles/second, as figures and ratios.
- * Run after `npm run build` with `node -r ts-node/register/transpile-only bench/plane.ts` (or `npx ts-node bench/plane.ts`).
- * Prints only; asserts nothing.
+ * The plane's own throughput on this machine, measured from a separate load-generating process (bench/loadgen.ts; and
+ * `wrk` too when it is on PATH) against a plane running as its own process, as users run it: GET and list reads,
+ * create+delete cycles (durable writes), against the health route as the floor (no auth, no database). Also what one
+ * durable SQLite commit costs on this disk, since every acknowledged write waits for one. Figures only.
+ *
+ *   npx ts-node --transpile-only bench/plane.ts [--seconds 3] [--concurrency 8]
  */
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startPlane } from "../plane";
+import Database from "better-sqlite3";
+import { startPlaneProcess } from "../tests/helpers/plane";
+import { REPO } from "../tests/helpers/paths";
+import type { LoadOptions, LoadResult } from "./loadgen";
+import { flagNumber, table } from "./util";
 
-async function timed(label: string, seconds: number, concurrency: number, op: (i: number) => Promise<void>): Promise<number> {
-  const end = Date.now() + seconds * 1000;
-  let done = 0;
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        await op(next++);
-        done++;
-      }
-    }),
-  );
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  const rate = done / elapsed;
-  console.log(`${label.padEnd(44)} ${rate.toFixed(0).padStart(7)} /s  (${done} in ${elapsed.toFixed(2)} s, concurrency ${concurrency})`);
-  return rate;
+function loadgen(o: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "loadgen.ts"), JSON.stringify(o)], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`loadgen exited ${code}`))));
+  });
 }
 
-async function main(): Promise<void> {
-  const seconds = Number(process.env.BENCH_SECONDS ?? "3");
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dbserve-bench-"));
-  const plane = await startPlane({ dataDir, deploySeconds: 0.05, rateLimit: { limit: 0 } });
-  const headers = { Authorization: `Bearer ${plane.token}`, "Content-Type": "application/json" };
-  const call = async (method: string, route: string, body?: unknown, want = 200) => {
-    const res = await fetch(`${plane.url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    await res.arrayBuffer();
-    if (res.status !== want) throw new Error(`${method} ${route}: ${res.status}`);
-  };
-  console.log(`dbserve plane bench: node ${process.version}, ${os.cpus().length} CPU(s), ${seconds} s per figure\n`);
+/** `wrk` (Debian's package), when installed: a C load generator, so the figure is the plane's and not the client's. */
+function wrk(url: string, token: string | undefined, seconds: number, concurrency: number): number | undefined {
   try {
-    const health = await timed("GET /api/2.0/dbserve/health (no auth, no DB)", seconds, 8, () => call("GET", "/api/2.0/dbserve/health"));
-    const get = await timed("GET /api/2.0/serving-endpoints/{name}", seconds, 8, () => call("GET", "/api/2.0/serving-endpoints/databricks-gte-large-en"));
-    const list = await timed("GET /api/2.0/serving-endpoints (list)", seconds, 8, () => call("GET", "/api/2.0/serving-endpoints"));
-    const cycle = await timed("create+delete endpoint cycle (no config)", seconds, 4, async (i) => {
-      await call("POST", "/api/2.0/serving-endpoints", { name: `bench-${i}` });
-      await call("DELETE", `/api/2.0/serving-endpoints/bench-${i}`);
-    });
-    const cycleCfg = await timed("create+delete cycle (PT config, deploys)", seconds, 4, async (i) => {
-      await call("POST", "/api/2.0/serving-endpoints", {
-        name: `benchpt-${i}`,
-        config: { served_entities: [{ entity_name: "system.ai.gpt-oss-20b", entity_version: "1", provisioned_model_units: 10 }] },
-      });
-      await call("DELETE", `/api/2.0/serving-endpoints/benchpt-${i}`);
-    });
-    console.log("\nratios");
-    console.log(`  GET endpoint / health                 ${(get / health).toFixed(2)}`);
-    console.log(`  list / GET endpoint                   ${(list / get).toFixed(2)}`);
-    console.log(`  create+delete cycle / GET endpoint    ${(cycle / get).toFixed(3)}  (each cycle = 2 durable, fsynced writes)`);
-    console.log(`  PT cycle / plain cycle                ${(cycleCfg / cycle).toFixed(2)}`);
-  } finally {
-    await plane.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    const args = ["-t1", `-c${concurrency}`, `-d${seconds}s`, ...(token ? ["-H", `Authorization: Bearer ${token}`] : []), url];
+    const out = execFileSync("wrk", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const m = out.match(/Requests\/sec:\s+([\d.]+)/);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+/** Milliseconds per committed single-row transaction on this disk, WAL with synchronous FULL (the plane's) and NORMAL. */
+function commitCost(dir: string): { full: number; normal: number } {
+  const measure = (mode: string) => {
+    const file = path.join(dir, `commit-${mode}.db`);
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${mode}`);
+    db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)");
+    const insert = db.prepare("INSERT INTO t (v) VALUES (?)");
+    const n = 300;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) db.transaction(() => insert.run("x".repeat(500)))();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / n;
+    db.close();
+    return ms;
+  };
+  return { full: measure("FULL"), normal: measure("NORMAL") };
+}
+
+export async function planeBench(opts: { seconds: number; concurrency: number }): Promise<string> {
+  const plane = await startPlaneProcess({ deploySeconds: 0.05, args: ["--rate-limit", "0"] });
+  const lines: string[] = [];
+  try {
+    const base = { url: plane.url, token: plane.token, seconds: opts.seconds, concurrency: opts.concurrency };
+    const pt = { config: { served_entities: [{ entity_name: "system.ai.gpt-oss-20b", entity_version: "1", provisioned_model_units: 10 }] } };
+    const runs: [string, LoadOptions, string?][] = [
+      ["GET /api/2.0/dbserve/health (floor: no auth, no DB)", { ...base, scenario: "get", path: "/api/2.0/dbserve/health", auth: false }, `${plane.url}/api/2.0/dbserve/health`],
+      ["GET /api/2.0/serving-endpoints/{name}", { ...base, scenario: "get", path: "/api/2.0/serving-endpoints/databricks-gte-large-en" }, `${plane.url}/api/2.0/serving-endpoints/databricks-gte-large-en`],
+      ["GET /api/2.0/serving-endpoints (list)", { ...base, scenario: "get", path: "/api/2.0/serving-endpoints" }],
+      ["create + delete cycle (no config): 2 writes", { ...base, scenario: "cycle", concurrency: Math.min(4, opts.concurrency) }],
+      ["create + delete cycle (PT config, deploys)", { ...base, scenario: "cycle", body: pt, concurrency: Math.min(4, opts.concurrency) }],
+    ];
+    const rows: string[][] = [];
+    let floor = 0;
+    for (const [label, o, wrkUrl] of runs) {
+      const r = await loadgen(o);
+      if (floor === 0) floor = r.rate;
+      const w = wrkUrl ? wrk(wrkUrl, o.auth === false ? undefined : plane.token, opts.seconds, opts.concurrency) : undefined;
+      rows.push([
+        label,
+        r.rate.toFixed(0),
+        (r.rate / floor).toFixed(2),
+        `${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} / ${r.p99.toFixed(1)}`,
+        String(r.errors),
+        w === undefined ? "-" : w.toFixed(0),
+      ]);
+    }
+    lines.push(table(["route (per second, from a separate process)", "node", "vs floor", "p50/p95/p99 ms", "errors", "wrk"], rows));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dbserve-commit-"));
+    const cost = commitCost(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    lines.push(`\none durable commit on this disk: ${cost.full.toFixed(2)} ms (WAL, synchronous=FULL, the plane's), ${cost.normal.toFixed(2)} ms with synchronous=NORMAL`);
+  } finally {
+    await plane.stop();
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const seconds = flagNumber("seconds") ?? 3;
+  const concurrency = flagNumber("concurrency") ?? 8;
+  console.log(`plane bench: node ${process.version}, ${os.cpus().length} CPU(s), load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, ${seconds} s per figure, ${concurrency} in flight`);
+  console.log(await planeBench({ seconds, concurrency }));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

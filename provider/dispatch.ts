@@ -10,6 +10,7 @@ import { PartialFailure } from "./engine/kind";
 import { clientFor, setStackConfig, StackConfig, type ConnectionInput } from "./engine/connection";
 import { diffByRules, possiblyStable, withCommonOutputs, withStableOutputs, type KindSpec } from "./engine/plan";
 import type { CheckFailure } from "./engine/validate";
+import { COMMON_OUTPUTS } from "./engine/fields";
 import { assertSameWorkspace } from "./engine/workspace";
 import { redact } from "./client/errors";
 
@@ -66,8 +67,7 @@ async function run(kind: AnyKind, name: string, method: Method, args: unknown[])
       const out = await kind.check(olds, withoutOutputs(spec, news));
       if (out.failures.length > 0) return { inputs: out.inputs, failures: out.failures.map(engineFailure) };
       const inputs = out.inputs as Props;
-      const located = kind.locate ? () => kind.locate!(inputs as object) as Promise<Props | undefined> : undefined;
-      return { inputs: await withStableOutputs(spec, olds, inputs, located), failures: [] };
+      return { inputs: await withStableOutputs(spec, olds, inputs, (missing) => locate(kind, inputs, missing)), failures: [] };
     }
     case "diff": {
       const [, olds, news] = args as [string, Props, Props];
@@ -104,16 +104,36 @@ async function run(kind: AnyKind, name: string, method: Method, args: unknown[])
 
 const connectionOf = (props: Props) => props.connection as ConnectionInput | undefined;
 
+/**
+ * Stable outputs missing from the stored inputs. Only the object's own outputs take a read of the object (once: the
+ * next `up` stores them, `null` for what the server does not have). The workspace id is the connection's, not the
+ * object's: it comes from any answer this process already had, or from the one identity read the workspace guard
+ * makes per process (`null` when the workspace does not say).
+ */
+async function locate(kind: AnyKind, inputs: Props, missing: string[]): Promise<Props | undefined> {
+  const out: Props = {};
+  if (missing.some((k) => !(k in COMMON_OUTPUTS))) {
+    const found = kind.locate ? await kind.locate(inputs as object) : undefined;
+    if (!found) return undefined;
+    Object.assign(out, found);
+  }
+  if (missing.includes("workspaceId")) out.workspaceId = (await (await clientFor(connectionOf(inputs))).identity()) ?? null;
+  return out;
+}
+
 /** Refuses to touch a resource through a connection that reaches another workspace than the one it lives in. */
 async function guard(props: Props, what: string): Promise<void> {
   if (typeof props.workspaceId !== "string") return;
   await assertSameWorkspace(await clientFor(connectionOf(props)), props.workspaceId, what);
 }
 
-/** Outputs with the workspace the answers came from. */
+/**
+ * Outputs with the workspace the answers came from; `null` when the workspace does not say (the guard then has nothing
+ * to check), recorded so that the stable outputs carried into the inputs know it and never read again to find out.
+ */
 async function recordWorkspace(inputs: Props, outs: Props): Promise<Props> {
-  const id = (await clientFor(connectionOf(inputs))).workspaceId ?? (outs.workspaceId as string | undefined);
-  return id === undefined ? outs : { ...outs, workspaceId: id };
+  const id = (await clientFor(connectionOf(inputs))).workspaceId ?? (outs.workspaceId as string | null | undefined);
+  return { ...outs, workspaceId: id ?? null };
 }
 
 /** Refreshed inputs carry the stable outputs too, so the next check finds them in the stored inputs. */

@@ -79,8 +79,9 @@ async function resolveClient(connection?: ConnectionInput): Promise<ApiClient> {
 
 /** Databricks unified auth through the official SDK (PAT, OAuth M2M/U2M, Azure, profiles in ~/.databrickscfg). */
 async function sdkAuthenticator(opts: { host?: string; profile?: string; token?: string }): Promise<{ host: string; fn: Authenticator }> {
-  // Loaded lazily: the SDK is large and only needed against real workspaces.
-  const { Config } = await import("@databricks/sdk-experimental");
+  // Loaded lazily, and only its config module (the one class unified auth needs): the SDK's index loads every service
+  // client, which costs a provider process about three times as much before its first call.
+  const { Config } = await import("@databricks/sdk-experimental/dist/config/Config");
   const config = new Config({
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),

@@ -43,9 +43,10 @@ export interface ResourceKind<I extends object, O extends object> {
   delete(id: string, props: O): Promise<void>;
   /**
    * The outputs of the object this resource manages, read from the server: `check` uses them when the stored
-   * inputs predate the stable outputs (right after a create, or state from an older release).
+   * inputs predate the stable outputs (right after a create, or state from an older release). `null` says the server
+   * has no such fact (e.g. no endpoint URL): it is stored as such, so later checks do not read again to find out.
    */
-  locate?(inputs: I): Promise<Partial<O> | undefined>;
+  locate?(inputs: I): Promise<{ [K in keyof O]?: O[K] | null } | undefined>;
 }
 
 

@@ -105,31 +105,27 @@ export function possiblyStable(spec: KindSpec): string[] {
 
 /**
  * Adds the stable outputs to checked inputs. `olds` are the stored inputs (empty for a create); values missing there
- * come from `locate` (one read of the server), only for a resource that exists and is not being replaced.
+ * come from `locate` (told which ones are missing, so it reads only what it must: one read of the server at most),
+ * only for a resource that exists and is not being replaced.
  */
 export async function withStableOutputs(
   spec: KindSpec,
   olds: Record<string, unknown> | undefined,
   inputs: Record<string, unknown>,
-  locate: (() => Promise<Record<string, unknown> | undefined>) | undefined,
+  locate: ((missing: string[]) => Promise<Record<string, unknown> | undefined>) | undefined,
 ): Promise<Record<string, unknown>> {
   if (!olds || Object.keys(olds).length === 0) return inputs;
   const keep = stableOutputs(spec, declaredOf(spec, olds), declaredOf(spec, inputs)).filter((k) => inputs[k] === undefined);
   if (keep.length === 0) return inputs;
   const out = { ...inputs };
-  let located: Record<string, unknown> | undefined;
-  let tried = false;
+  const missing: string[] = [];
   for (const k of keep) {
-    if (olds[k] !== undefined) {
-      out[k] = olds[k];
-      continue;
-    }
-    if (!tried && locate) {
-      tried = true;
-      // A failed read (unreachable workspace, no permission) only leaves the output unknown in the preview.
-      located = await locate().catch(() => undefined);
-    }
-    if (located?.[k] !== undefined) out[k] = located[k];
+    if (olds[k] !== undefined) out[k] = olds[k];
+    else missing.push(k);
   }
+  if (missing.length === 0 || !locate) return out;
+  // A failed read (unreachable workspace, no permission) only leaves the output unknown in the preview.
+  const located = await locate(missing).catch(() => undefined);
+  for (const k of missing) if (located?.[k] !== undefined) out[k] = located[k];
   return out;
 }

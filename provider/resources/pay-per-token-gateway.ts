@@ -70,10 +70,10 @@ async function payPerTokenNames(client: Awaited<ReturnType<typeof clientFor>>): 
 async function apply(inputs: PayPerTokenGatewayInputs, ep: WireEndpoint): Promise<WireEndpoint> {
   const client = await clientFor(inputs.connection);
   const name = inputs.endpoint;
-  await syncGateway(client, name, aiGatewayToWire(inputs.aiGateway ?? {}), ep, opts);
+  const withGateway = await syncGateway(client, name, aiGatewayToWire(inputs.aiGateway ?? {}), ep, opts);
   // Our tags are authoritative while we manage the endpoint, with the owner marker so no other stack takes it silently.
-  await syncTags(client, name, tagsToWire(inputs.tags, inputs.managedBy), ep, opts);
-  return (await getEndpoint(client, name)) as WireEndpoint;
+  // The writes answer with what the endpoint now holds: no read after them.
+  return syncTags(client, name, tagsToWire(inputs.tags, inputs.managedBy), withGateway, opts);
 }
 
 export const kind: ResourceKind<PayPerTokenGatewayInputs, PayPerTokenGatewayOutputs> = {

@@ -6,15 +6,18 @@ import { DEFAULT_WAIT_TIMEOUT_SECONDS } from "./schemas";
 import { endpointState } from "./remote";
 import type { WireEndpoint } from "./wire";
 
-/** Server facts kept beside the declaration (update/read/delete receive only outputs: pulumi/pulumi#9086). */
+/**
+ * Server facts kept beside the declaration (update/read/delete receive only outputs: pulumi/pulumi#9086). A stable
+ * fact the server does not have is `null` rather than absent (see serverFields).
+ */
 export interface EndpointServerFields {
   endpointId: string;
-  endpointUrl?: string;
+  endpointUrl?: string | null;
   state?: { ready?: string; configUpdate?: string };
   configVersion?: number;
-  task?: string;
-  creator?: string;
-  createdAt?: number;
+  task?: string | null;
+  creator?: string | null;
+  createdAt?: number | null;
   updatedAt?: number;
 }
 
@@ -35,17 +38,20 @@ export function endpointOutputRules(...entityFields: string[]): Record<keyof End
   };
 }
 
+/**
+ * The endpoint's facts as outputs. The stable ones are `null` when the server has none (an endpoint URL exists only
+ * for route-optimized endpoints), so that once `check` has carried them into the stored inputs (engine/plan.ts) it
+ * knows the absence and never reads the endpoint again to find out.
+ */
 export function serverFields(ep: WireEndpoint): EndpointServerFields {
-  return compact({
+  return {
     endpointId: ep.id ?? "",
-    endpointUrl: ep.endpoint_url,
-    state: endpointState(ep),
-    configVersion: ep.config?.config_version,
-    task: ep.task,
-    creator: ep.creator,
-    createdAt: ep.creation_timestamp,
-    updatedAt: ep.last_updated_timestamp,
-  });
+    endpointUrl: ep.endpoint_url ?? null,
+    task: ep.task ?? null,
+    creator: ep.creator ?? null,
+    createdAt: ep.creation_timestamp ?? null,
+    ...compact({ state: endpointState(ep), configVersion: ep.config?.config_version, updatedAt: ep.last_updated_timestamp }),
+  };
 }
 
 export const timeoutMs = (inputs: { waitTimeoutSeconds?: number }) => (inputs.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000;

@@ -196,7 +196,9 @@ export async function adoptionFailure(client: ApiClient, name: string, managedBy
 /**
  * Brings an existing endpoint to the desired state, one call at a time as the official tools do: config (one PUT,
  * then wait), AI gateway, tags, notifications. `forceConfig` sends the config even when the server's copy looks
- * equal (a write-only secret changed).
+ * equal (a write-only secret changed). Returns the endpoint as the server now holds it without reading it again: the
+ * last read (the caller's, or the wait's last poll after a config change) with each later write's answer applied
+ * (the settings routes answer with what they now hold); only `last_updated_timestamp` keeps the read's value.
  */
 export async function converge(client: ApiClient, d: DesiredEndpoint, current: WireEndpoint, opts: OpOptions & { forceConfig: boolean; forceTelemetry?: boolean }): Promise<WireEndpoint> {
   let ep = current;
@@ -207,49 +209,62 @@ export async function converge(client: ApiClient, d: DesiredEndpoint, current: W
     await putConfig(client, d, opts);
     ep = await waitForEndpoint(client, d.name, { ...opts, ready: true });
   }
-  await syncGateway(client, d.name, d.aiGateway, ep, opts);
-  await syncTags(client, d.name, tagsToWire(d.tags, d.managedBy), ep, opts);
+  ep = await syncGateway(client, d.name, d.aiGateway, ep, opts);
+  ep = await syncTags(client, d.name, tagsToWire(d.tags, d.managedBy), ep, opts);
   const notifications = (e: WireEmailNotifications | undefined) => ({ f: e?.on_update_failure ?? [], s: e?.on_update_success ?? [] });
   if (d.emailNotifications !== undefined || (ep.email_notifications && (ep.email_notifications.on_update_failure?.length || ep.email_notifications.on_update_success?.length))) {
     if (!jsonEqual(notifications(d.emailNotifications), notifications(ep.email_notifications))) {
-      await client.patch(`${endpointPath(d.name)}/notifications`, { email_notifications: d.emailNotifications ?? { on_update_failure: [], on_update_success: [] } });
+      const answer = await client.patch<{ email_notifications?: WireEmailNotifications }>(`${endpointPath(d.name)}/notifications`, {
+        email_notifications: d.emailNotifications ?? { on_update_failure: [], on_update_success: [] },
+      });
+      ep = { ...ep, email_notifications: answer.email_notifications };
     }
   }
-  if (d.manageTelemetry) await syncTelemetry(client, d, ep, opts, opts.forceTelemetry ?? false);
-  return client.get<WireEndpoint>(endpointPath(d.name));
+  if (d.manageTelemetry) ep = await syncTelemetry(client, d, ep, opts, opts.forceTelemetry ?? false);
+  return ep;
 }
 
 /**
  * PATCHes the telemetry config when it differs from the server's (or `force`: table names are write-only, so a new
  * declaration of them is sent whatever the server shows). The service refuses the PATCH while a config update is in
  * progress, so like Databricks' bundles we wait for NOT_UPDATING first (and again on a 409 from a racing update).
+ * Returns the endpoint as the PATCH answered it (the whole endpoint), or `ep` when nothing was sent.
  */
-export async function syncTelemetry(client: ApiClient, d: DesiredEndpoint, ep: WireEndpoint, opts: OpOptions, force: boolean): Promise<void> {
+export async function syncTelemetry(client: ApiClient, d: DesiredEndpoint, ep: WireEndpoint, opts: OpOptions, force: boolean): Promise<WireEndpoint> {
   const have = (ep as WireEndpointWithTelemetry).telemetry_config;
   const withProfile = d.telemetry?.telemetry_profile_id !== undefined;
-  if (!force && jsonEqual(comparableTelemetry(have, withProfile), comparableTelemetry(d.telemetry, withProfile))) return;
-  if (d.telemetry === undefined && have === undefined) return;
+  if (!force && jsonEqual(comparableTelemetry(have, withProfile), comparableTelemetry(d.telemetry, withProfile))) return ep;
+  if (d.telemetry === undefined && have === undefined) return ep;
   if (ep.state?.config_update === "IN_PROGRESS") {
     opts.progress?.(`serving endpoint ${d.name}: waiting for the config update to finish before changing telemetry (the service refuses it mid-update)`);
-    await waitForUpdateToEnd(client, d.name, opts);
+    ep = await waitForUpdateToEnd(client, d.name, opts);
   }
   // No telemetry_config in the body removes the endpoint's telemetry (SDK `PatchTelemetryConfigRequest`).
-  await afterConflicts(client, d.name, opts, () => client.patch(`${endpointPath(d.name)}/telemetry-config`, compact({ telemetry_config: d.telemetry })));
+  const answer = await afterConflicts(client, d.name, opts, () => client.patch<WireEndpoint>(`${endpointPath(d.name)}/telemetry-config`, compact({ telemetry_config: d.telemetry })));
+  return answer && typeof answer === "object" && "name" in answer ? answer : ep;
+  return ep;
 }
 
-/** PUTs the AI gateway when its canonical form differs from the server's (that PUT replaces the whole gateway). */
-export async function syncGateway(client: ApiClient, name: string, want: WireAiGateway, ep: WireEndpoint, opts: OpOptions): Promise<void> {
-  if (jsonEqual(normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)), normalizeAiGateway(aiGatewayFromWire(want)))) return;
-  await afterConflicts(client, name, opts, () => client.put(`${endpointPath(name)}/ai-gateway`, want));
+/**
+ * PUTs the AI gateway when its canonical form differs from the server's (that PUT replaces the whole gateway).
+ * Returns the endpoint with the gateway the server answered.
+ */
+export async function syncGateway(client: ApiClient, name: string, want: WireAiGateway, ep: WireEndpoint, opts: OpOptions): Promise<WireEndpoint> {
+  if (jsonEqual(normalizeAiGateway(aiGatewayFromWire(ep.ai_gateway)), normalizeAiGateway(aiGatewayFromWire(want)))) return ep;
+  const answer = await afterConflicts(client, name, opts, () => client.put<WireAiGateway>(`${endpointPath(name)}/ai-gateway`, want));
+  return { ...ep, ai_gateway: answer && Object.keys(answer).length > 0 ? answer : undefined };
 }
 
-/** One PATCH that makes the endpoint's tags exactly `want`, or none when they already are. */
-export async function syncTags(client: ApiClient, name: string, want: WireTag[], ep: WireEndpoint, opts: OpOptions): Promise<void> {
+/** One PATCH that makes the endpoint's tags exactly `want`, or none when they already are. Returns the endpoint with the tags the server answered. */
+export async function syncTags(client: ApiClient, name: string, want: WireTag[], ep: WireEndpoint, opts: OpOptions): Promise<WireEndpoint> {
   const have = ep.tags ?? [];
   const add = want.filter((t) => !have.some((h) => h.key === t.key && (h.value ?? "") === (t.value ?? "")));
   const remove = have.filter((h) => !want.some((t) => t.key === h.key)).map((h) => h.key);
-  if (!add.length && !remove.length) return;
-  await afterConflicts(client, name, opts, () => client.patch(`${endpointPath(name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })));
+  if (!add.length && !remove.length) return ep;
+  const answer = await afterConflicts(client, name, opts, () =>
+    client.patch<{ tags?: WireTag[] }>(`${endpointPath(name)}/tags`, compact({ add_tags: add.length ? add : undefined, delete_tags: remove.length ? remove : undefined })),
+  );
+  return { ...ep, tags: answer.tags };
 }
 
 /**

@@ -1,0 +1,226 @@
+/**
+ * Our resources against the engine's floor: N ServingEndpoints vs N no-op dynamic resources (bench/programs.ts), under
+ * the same Pulumi CLI, in the same run, operation by operation: up, preview, preview --refresh, refresh, update,
+ * destroy. Prints wall times, their ratio, and the API calls each operation made (counted on the plane's side, per
+ * route). Figures only: nothing here asserts a time.
+ *
+ *   npx ts-node --transpile-only bench/engine.ts [--n 10,100,300] [--repeat 3]
+ *
+ * The plane runs as its own process with zero deployment time and no operation limit, so what is measured is the
+ * provider and the engine, not simulated waits. Read-only operations run `--repeat` times, floor and ours
+ * alternating, and the median counts; mutating ones run once per N.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startPlaneProcess, type PlaneProcess } from "../tests/helpers/plane";
+import { TestStack } from "../tests/helpers/stack";
+import { REPO } from "../tests/helpers/paths";
+import { byRoute, countCalls, type CallSource } from "./calls";
+import { floorProgram, oursProgram } from "./programs";
+import { ensurePulumi, flagList, flagNumber, median, table } from "./util";
+
+interface Row {
+  n: number;
+  op: string;
+  /** Wall seconds (median of the runs). */
+  ours: number;
+  floor: number;
+  /** CPU seconds (user + system) of the whole `pulumi` process tree, and by process (medians). */
+  oursCpu: Cpu;
+  floorCpu: Cpu;
+  calls: [string, number][];
+  note?: string;
+}
+
+type Side = "ours" | "floor";
+
+/** CPU seconds of one run, by process: the program, the dynamic provider, and the rest (the Go CLI and language host). */
+export interface Cpu {
+  total: number;
+  program: number;
+  provider: number;
+  engine: number;
+}
+
+/**
+ * Runs `pulumi <args>` under GNU time: wall seconds, and the CPU seconds of the whole process tree (the CLI and every
+ * plugin and program it started and waited for), split by process with bench/cpu-acct.js. On a loaded machine CPU time
+ * is the steadier of the two.
+ */
+async function timed(stack: TestStack, args: string[]): Promise<{ wall: number; cpu: Cpu }> {
+  const out = path.join(stack.dir, ".time");
+  const acct = path.join(stack.dir, ".cpu-acct");
+  fs.rmSync(acct, { force: true });
+  const t0 = process.hrtime.bigint();
+  const r = await stack.exec("/usr/bin/time", [
+    "-f",
+    "%U %S",
+    "-o",
+    out,
+    "env",
+    `NODE_OPTIONS=--require ${path.join(__dirname, "cpu-acct.js")}`,
+    `BENCH_CPU_ACCT=${acct}`,
+    "pulumi",
+    ...args,
+    "--non-interactive",
+  ]);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+  const [user, sys] = fs.readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+  const by: Record<string, number> = {};
+  for (const line of fs.existsSync(acct) ? fs.readFileSync(acct, "utf8").trim().split("\n") : []) {
+    const [role, ms] = line.split(" ");
+    by[role] = (by[role] ?? 0) + Number(ms) / 1000;
+  }
+  const total = user + sys;
+  const program = by.program ?? 0;
+  const provider = by.provider ?? 0;
+  return { wall, cpu: { total, program, provider, engine: total - program - provider } };
+}
+
+export async function engineBench(opts: { sizes: number[]; repeat: number; log?: (line: string) => void }): Promise<Row[]> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  ensurePulumi();
+  const plane: PlaneProcess = await startPlaneProcess({ deploySeconds: 0, args: ["--rate-limit", "0"] });
+  const calls: CallSource = await countCalls(plane);
+  log(`engine bench: node ${process.version}, ${os.cpus().length} CPU(s), load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; calls counted by ${calls.how}`);
+  const rows: Row[] = [];
+  try {
+    for (const n of opts.sizes) {
+      const stacks: Record<Side, TestStack> = {
+        floor: await TestStack.create({ program: floorProgram(n, 1), projectName: "bench-floor" }),
+        ours: await TestStack.create({ program: oursProgram(n, 1), projectName: "bench-ours", plane: { url: calls.url, token: plane.token } }),
+      };
+      try {
+        let flip = false;
+        /** Runs one operation on both stacks (order alternating between runs), `times` times; medians of each. */
+        const measure = async (op: string, args: string[], times: number, note?: string) => {
+          const t: Record<Side, number[]> = { ours: [], floor: [] };
+          const cpu: Record<Side, Cpu[]> = { ours: [], floor: [] };
+          let counted: [string, number][] = [];
+          for (let i = 0; i < times; i++) {
+            flip = !flip;
+            for (const side of (flip ? ["floor", "ours"] : ["ours", "floor"]) as Side[]) {
+              await calls.take();
+              const m = await timed(stacks[side], args);
+              t[side].push(m.wall);
+              cpu[side].push(m.cpu);
+              const seen = byRoute(await calls.take());
+              if (side === "ours") counted = seen;
+              else if (seen.length > 0) throw new Error(`the floor stack made API calls: ${JSON.stringify(seen)}`);
+            }
+          }
+          const med = (xs: Cpu[]): Cpu => ({
+            total: median(xs.map((x) => x.total)),
+            program: median(xs.map((x) => x.program)),
+            provider: median(xs.map((x) => x.provider)),
+            engine: median(xs.map((x) => x.engine)),
+          });
+          const row: Row = { n, op, ours: median(t.ours), floor: median(t.floor), oursCpu: med(cpu.ours), floorCpu: med(cpu.floor), calls: counted, note };
+          rows.push(row);
+          log(formatRow(row));
+          return row;
+        };
+        const up = ["up", "--yes", "--skip-preview"];
+        await measure("up (create)", up, 1);
+        await measure("preview (first after create)", ["preview"], 1, "check reads the stable outputs once");
+        await measure("up (nothing to do)", up, 1);
+        await measure("preview", ["preview"], opts.repeat);
+        await measure("preview --refresh", ["preview", "--refresh"], opts.repeat);
+        await measure("refresh", ["refresh", "--yes", "--skip-preview"], opts.repeat);
+        stacks.floor.writeProgram(floorProgram(n, 2));
+        stacks.ours.writeProgram(oursProgram(n, 2));
+        await measure("update (a tag)", up, 1);
+        await measure("destroy", ["destroy", "--yes", "--skip-preview"], 1);
+      } finally {
+        stacks.floor.dispose();
+        stacks.ours.dispose();
+      }
+    }
+  } finally {
+    await calls.close();
+    await plane.stop();
+  }
+  return rows;
+}
+
+function callSummary(row: Row): string {
+  const total = row.calls.reduce((s, [, c]) => s + c, 0);
+  if (total === 0) return "0";
+  return `${total} (${(total / row.n).toFixed(2)}/res): ${row.calls.map(([k, c]) => `${c}× ${k}`).join(", ")}`;
+}
+
+/** Where ours spent more CPU than the floor, by process: "+program/+provider/+engine" seconds. */
+function cpuDelta(r: Row): string {
+  const d = (k: keyof Cpu) => {
+    const v = r.oursCpu[k] - r.floorCpu[k];
+    return `${v >= 0 ? "+" : ""}${v.toFixed(1)}`;
+  };
+  return `${d("program")}/${d("provider")}/${d("engine")}`;
+}
+
+function formatRow(r: Row): string {
+  return `  N=${r.n} ${r.op}: ours ${r.ours.toFixed(2)} s, floor ${r.floor.toFixed(2)} s, ratio ${(r.ours / r.floor).toFixed(2)}; cpu ${r.oursCpu.total.toFixed(2)} / ${r.floorCpu.total.toFixed(2)} s = ${(r.oursCpu.total / r.floorCpu.total).toFixed(2)} (program/provider/engine ${cpuDelta(r)}); calls ${callSummary(r)}`;
+}
+
+/** The table, then the cost per resource between consecutive sizes (how each side grows with N). */
+export function report(rows: Row[]): string {
+  const lines: string[] = [];
+  lines.push(
+    table(
+      ["N", "operation", "ours s", "floor s", "ratio", "cpu ours/floor s", "cpu ratio", "Δcpu prog/prov/engine", "calls"],
+      rows.map((r) => [
+        String(r.n),
+        r.op,
+        r.ours.toFixed(2),
+        r.floor.toFixed(2),
+        (r.ours / r.floor).toFixed(2),
+        `${r.oursCpu.total.toFixed(1)} / ${r.floorCpu.total.toFixed(1)}`,
+        (r.oursCpu.total / r.floorCpu.total).toFixed(2),
+        cpuDelta(r),
+        callSummary(r),
+      ]),
+    ),
+  );
+  const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
+  if (sizes.length > 1) {
+    lines.push("\ncost per added resource between consecutive N, in ms: wall ours / floor, then CPU ours / floor");
+    const ops = [...new Set(rows.map((r) => r.op))];
+    const header = ["operation", ...sizes.slice(1).map((n, i) => `${sizes[i]}→${n} wall`), ...sizes.slice(1).map((n, i) => `${sizes[i]}→${n} cpu`)];
+    const slope = (op: string, i: number, pick: (r: Row) => [number, number]) => {
+      const a = rows.find((r) => r.op === op && r.n === sizes[i]);
+      const b = rows.find((r) => r.op === op && r.n === sizes[i + 1]);
+      if (!a || !b) return "-";
+      const per = (x: number, y: number) => (((y - x) * 1000) / (sizes[i + 1] - sizes[i])).toFixed(0);
+      const [ao, af] = pick(a);
+      const [bo, bf] = pick(b);
+      return `${per(ao, bo)} / ${per(af, bf)}`;
+    };
+    const body = ops.map((op) => [
+      op,
+      ...sizes.slice(1).map((_, i) => slope(op, i, (r) => [r.ours, r.floor])),
+      ...sizes.slice(1).map((_, i) => slope(op, i, (r) => [r.oursCpu.total, r.floorCpu.total])),
+    ]);
+    lines.push(table(header, body));
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const sizes = flagList("n") ?? [10, 100, 300];
+  const repeat = flagNumber("repeat") ?? 3;
+  const rows = await engineBench({ sizes, repeat });
+  console.log(`\n${report(rows)}`);
+  const out = path.join(REPO, ".tmp", "bench-engine.json");
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(rows, null, 2));
+  console.log(`\n(rows written to ${path.relative(REPO, out)})`);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
