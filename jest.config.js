@@ -1,9 +1,10 @@
 /**
- * One runner, four projects (`npm test` runs them all; `npm run test:<name>` or `jest --selectProjects <name>` one):
+ * One runner, six projects (`npm test` runs them all; `npm run test:<name>` or `jest --selectProjects <name>` one):
  *   unit     pure logic, transpiled without type-checking (`npm run typecheck` checks types): seconds, no build
  *   plane    the embedded plane through the official SDK
  *   e2e      resources through the real Pulumi CLI (needs dist/ and the CLI: tests/global-setup.js)
  *   package  the package as users install it (npm pack → fresh project), the GitOps pipeline, examples' types
+ *   query    the query path (streaming, predictions, external forwarding, the enforced gateway) through OpenAI clients
  *   ui       the Serving page in headless Chromium (Debian's chromium), its sessions, routes, assets and `dbserve ui`
  */
 const transform = (tsconfig) => ({ "^.+\\.ts$": ["ts-jest", { tsconfig }] });
@@ -35,6 +36,13 @@ module.exports = {
       ...common,
       displayName: "e2e",
       roots: ["<rootDir>/tests/e2e"],
+      transform: transform("tests/tsconfig.json"),
+      globalSetup: "<rootDir>/tests/global-setup.js",
+    },
+    {
+      ...common,
+      displayName: "query",
+      roots: ["<rootDir>/tests/query"],
       transform: transform("tests/tsconfig.json"),
       globalSetup: "<rootDir>/tests/global-setup.js",
     },
