@@ -130,7 +130,7 @@ export function ensureEmbeddedPlane(dataDir = embeddedDataDir()): EmbeddedPlane 
 function announced(plane: EmbeddedPlane, dataDir: string, how: "started" | "using"): EmbeddedPlane {
   progress(
     `${how} the embedded control plane at ${plane.url} (data in ${dataDir}), not a Databricks workspace; ` +
-      `it keeps running between runs: stop it with \`npx dbserve plane stop --data ${dataDir}\`, or set DATABRICKS_HOST to manage a real workspace`,
+      `it keeps running between runs: see it with \`npx dbserve ui --data ${dataDir}\`, stop it with \`npx dbserve plane stop --data ${dataDir}\`, or set DATABRICKS_HOST to manage a real workspace`,
   );
   return plane;
 }
