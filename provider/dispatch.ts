@@ -116,6 +116,8 @@ async function locate(kind: AnyKind, inputs: Props, missing: string[]): Promise<
     const found = kind.locate ? await kind.locate(inputs as object) : undefined;
     if (!found) return undefined;
     Object.assign(out, found);
+    // The object was read: what it does not have is recorded as `null`, so no later check reads again to find out.
+    for (const k of missing) if (!(k in COMMON_OUTPUTS) && out[k] === undefined) out[k] = null;
   }
   if (missing.includes("workspaceId")) out.workspaceId = (await (await clientFor(connectionOf(inputs))).identity()) ?? null;
   return out;
@@ -136,10 +138,13 @@ async function recordWorkspace(inputs: Props, outs: Props): Promise<Props> {
   return { ...outs, workspaceId: id ?? null };
 }
 
-/** Refreshed inputs carry the stable outputs too, so the next check finds them in the stored inputs. */
+/**
+ * Refreshed inputs carry the stable outputs too, so the next check finds them in the stored inputs; one the object
+ * does not have is `null` (it was just read: a later check need not read again to find that out).
+ */
 function withFacts(spec: KindSpec, inputs: Props, outs: Props): Props {
   const out = { ...inputs };
-  for (const k of possiblyStable(spec)) if (outs[k] !== undefined) out[k] = outs[k];
+  for (const k of possiblyStable(spec)) out[k] = outs[k] ?? null;
   return out;
 }
 
