@@ -27,7 +27,9 @@ test("npm pack ships every asset inside dist/ (the build's copy), the compiled U
   // From the compiled module, the assets resolve to dist's copy.
   const compiled = (await import(path.join(REPO, "dist", "plane", "ui", "assets.js"))) as { assetDir: () => string };
   expect(compiled.assetDir()).toBe(path.join(REPO, "dist", "plane", "ui", "assets"));
-  for (const f of ["assets", "routes", "session", "usage"]) expect([f, files.has(`dist/plane/ui/${f}.js`)]).toEqual([f, true]);
+  const modules = fs.readdirSync(path.join(REPO, "plane", "ui")).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3));
+  expect(modules).toEqual(expect.arrayContaining(["assets", "routes", "session"]));
+  for (const f of modules) expect([f, files.has(`dist/plane/ui/${f}.js`)]).toEqual([f, true]);
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string> };
   expect(pkg.dependencies.uplot).toBeDefined();
 });
