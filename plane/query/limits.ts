@@ -11,7 +11,8 @@
  *   per group shared by its members;
  * - `service_principal`: a limit whose `principal` is the caller.
  * The legacy `rate_limits` of an endpoint (key `user` or `endpoint`, calls only) apply the same way.
- * A limit of 0 allows nothing (the API's number is a budget, not "unlimited"). Token limits count a call's prompt and
+ * A limit of 0 is no limit: the service reads it so (terraform-provider-databricks#5362; the provider refuses 0 at
+ * preview for that reason, provider/serving/schemas.ts). Token limits count a call's prompt and
  * completion tokens once it finished; a call is admitted while the window holds fewer tokens than the limit.
  * Budgets live in memory: a plane restart starts every window afresh.
  */
@@ -84,9 +85,9 @@ export class QueryLimiter {
     const now = this.now();
     for (const r of rules) {
       const w = this.window(r.bucket, now);
-      const overCalls = r.calls !== undefined && w.length >= r.calls;
+      const overCalls = r.calls !== undefined && r.calls > 0 && w.length >= r.calls;
       const used = w.reduce((n, e) => n + e.tokens, 0);
-      const overTokens = r.tokens !== undefined && used >= r.tokens;
+      const overTokens = r.tokens !== undefined && r.tokens > 0 && used >= r.tokens;
       if (overCalls || overTokens) {
         const oldest = w.length > 0 ? w[0].at : now;
         const retryAfter = Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000));

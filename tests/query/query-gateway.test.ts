@@ -93,10 +93,10 @@ describe("rate limits", () => {
     expect((await ask("rl-sp", "d")).status).toBe(200);
   });
 
-  test("calls: 0 allows nothing; the legacy endpoint rate limits apply too", async () => {
+  test("calls: 0 is no limit, as the service reads it (TF #5362); the legacy endpoint rate limits apply too", async () => {
     await createPt(t, "rl-zero");
-    await gateway("rl-zero", { rate_limits: [{ calls: 0, key: "endpoint", renewal_period: "minute" }] });
-    expect((await ask("rl-zero", "hi")).status).toBe(429);
+    await gateway("rl-zero", { rate_limits: [{ calls: 0, key: "endpoint", renewal_period: "minute" }, { tokens: 0, key: "user", renewal_period: "minute" }] });
+    for (let i = 0; i < 5; i++) expect((await ask("rl-zero", `hi ${i}`)).status).toBe(200);
     await createCustom(t, "rl-legacy", "main.rl.legacy");
     expect((await t.api("PUT", "/api/2.0/serving-endpoints/rl-legacy/rate-limits", { rate_limits: [{ calls: 1, key: "endpoint", renewal_period: "minute" }] })).status).toBe(200);
     const rows = { dataframe_records: [{ x: 1 }] };
