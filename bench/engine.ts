@@ -124,7 +124,7 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; log?:
         };
         const up = ["up", "--yes", "--skip-preview"];
         await measure("up (create)", up, 1);
-        await measure("preview (first after create)", ["preview"], 1, "check reads the stable outputs once");
+        await measure("preview (first after create)", ["preview"], 1);
         await measure("up (nothing to do)", up, 1);
         await measure("preview", ["preview"], opts.repeat);
         await measure("preview --refresh", ["preview", "--refresh"], opts.repeat);

@@ -106,7 +106,9 @@ export function possiblyStable(spec: KindSpec): string[] {
 /**
  * Adds the stable outputs to checked inputs. `olds` are the stored inputs (empty for a create); values missing there
  * come from `locate` (told which ones are missing, so it reads only what it must: one read of the server at most),
- * only for a resource that exists and is not being replaced.
+ * only for a resource that exists, is not being replaced, and is about to change: an unchanged resource keeps its
+ * outputs anyway, and reading them into its inputs would cost a read and a state write per resource (the engine
+ * checkpoints every step whose inputs changed: quadratic in the stack's size) for nothing the preview shows.
  */
 export async function withStableOutputs(
   spec: KindSpec,
@@ -124,6 +126,8 @@ export async function withStableOutputs(
     else missing.push(k);
   }
   if (missing.length === 0 || !locate) return out;
+  const p = plan(spec, declaredOf(spec, olds), declaredOf(spec, inputs));
+  if (p.changed.length === 0 || p.localOnly) return out;
   // A failed read (unreachable workspace, no permission) only leaves the output unknown in the preview.
   const located = await locate(missing).catch(() => undefined);
   for (const k of missing) if (located?.[k] !== undefined) out[k] = located[k];

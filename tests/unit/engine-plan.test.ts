@@ -85,6 +85,9 @@ describe("stable outputs", () => {
     // A create has no stored inputs: nothing to carry, nothing read.
     expect(await withStableOutputs(spec, {}, base, locate)).toEqual(base);
     expect(reads).toBe(1);
+    // Nothing changes: the engine keeps the outputs, so nothing is read and the stored inputs stay as they are.
+    expect(await withStableOutputs(spec, base, { ...base }, locate)).toEqual(base);
+    expect(reads).toBe(1);
   });
 
   test("every kind records the workspace it lives in, kept across updates", () => {
