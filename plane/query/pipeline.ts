@@ -8,7 +8,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import type * as s from "@databricks/sdk-experimental/dist/apis/serving/model";
 import type { User } from "../auth";
 import { PlaneError, internalError } from "../errors";
 import { Reply } from "../router";
@@ -27,7 +26,7 @@ import { loadExternalCredentials } from "./secrets-store";
 import { SSE_HEADERS, assemble, chatChunks, completionChunks, readSse, writeChunks, writeEvent } from "./sse";
 import { accepts, targetsFor, type Target } from "./targets";
 import { countTokens } from "./tokens";
-import { recordInference, recordUsage } from "./usage-store";
+import { recordInference, recordUsage, type QueryRowBase } from "./usage-store";
 
 export interface QueryDeps extends ServingDeps {
   limiter: QueryLimiter;
@@ -86,18 +85,21 @@ class QueryRecord {
     const g = this.rec.ai_gateway;
     const clientRequestId = typeof this.body.client_request_id === "string" ? this.body.client_request_id : null;
     const { db } = this.q.plane;
+    const base: QueryRowBase = {
+      endpoint_id: this.rec.id,
+      endpoint_name: this.rec.name,
+      served_entity_name: this.entity,
+      databricks_request_id: this.requestId,
+      client_request_id: clientRequestId,
+      requester: this.user.userName,
+      status_code: status,
+      request_time: this.started,
+      input_token_count: this.inputTokens,
+      output_token_count: this.outputTokens,
+    };
     if (g?.usage_tracking_config?.enabled) {
       recordUsage(db, {
-        endpoint_id: this.rec.id,
-        endpoint_name: this.rec.name,
-        served_entity_name: this.entity,
-        databricks_request_id: this.requestId,
-        client_request_id: clientRequestId,
-        requester: this.user.userName,
-        status_code: status,
-        request_time: this.started,
-        input_token_count: this.inputTokens,
-        output_token_count: this.outputTokens,
+        ...base,
         input_character_count: this.inputChars,
         output_character_count: this.outputChars,
         request_streaming: this.streaming,
@@ -111,18 +113,9 @@ class QueryRecord {
         return masksLogs(g) ? maskPii(t) : t;
       };
       recordInference(db, {
+        ...base,
         table_name: table,
-        endpoint_id: this.rec.id,
-        endpoint_name: this.rec.name,
-        served_entity_name: this.entity,
-        databricks_request_id: this.requestId,
-        client_request_id: clientRequestId,
-        requester: this.user.userName,
-        status_code: status,
-        request_time: this.started,
         execution_duration_ms: latency,
-        input_token_count: this.inputTokens,
-        output_token_count: this.outputTokens,
         request: text(this.request),
         response: text(this.response),
       });

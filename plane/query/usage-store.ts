@@ -36,7 +36,8 @@ function ensure(db: DB): void {
   ready.add(db);
 }
 
-export interface UsageRow {
+/** What both tables record of every query (the service's usage and inference tables share these columns). */
+export interface QueryRowBase {
   endpoint_id: string;
   endpoint_name: string;
   served_entity_name: string | null;
@@ -47,25 +48,18 @@ export interface UsageRow {
   request_time: number;
   input_token_count: number;
   output_token_count: number;
+}
+
+export interface UsageRow extends QueryRowBase {
   input_character_count: number;
   output_character_count: number;
   request_streaming: boolean;
   usage_context: Record<string, string> | null;
 }
 
-export interface InferenceRow {
+export interface InferenceRow extends QueryRowBase {
   table_name: string;
-  endpoint_id: string;
-  endpoint_name: string;
-  served_entity_name: string | null;
-  databricks_request_id: string;
-  client_request_id: string | null;
-  requester: string;
-  status_code: number;
-  request_time: number;
   execution_duration_ms: number;
-  input_token_count: number;
-  output_token_count: number;
   /** JSON text of the request payload as the model received it. */
   request: string;
   /** JSON text of the answer (for a stream: the assembled completion), or of the error. */
