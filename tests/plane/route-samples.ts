@@ -223,17 +223,16 @@ export async function buildFixture(t: TestPlane, needs: Need[], users: Principal
     if (r.status !== 200) throw new Error(`fixture ${what}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  if (needs.includes("endpoint")) {
-    fx.endpoint = `fx-${uniq}`;
-    const created = await ok("endpoint", call(t, "POST", { path: SE, body: { name: fx.endpoint, config: pmu(10) } }, tokens.owner));
-    fx.endpointId = created.id as string;
+  /** An endpoint owned by "owner", with the manager/querier/viewer grants. */
+  const grantedEndpoint = async (name: string, config: unknown) => {
+    const created = await ok(name, call(t, "POST", { path: SE, body: { name, config } }, tokens.owner));
     await ok(
-      "endpoint acl",
+      `${name} acl`,
       call(
         t,
         "PATCH",
         {
-          path: `/api/2.0/permissions/serving-endpoints/${fx.endpointId}`,
+          path: `/api/2.0/permissions/serving-endpoints/${created.id as string}`,
           body: {
             access_control_list: [
               { user_name: users.manager, permission_level: "CAN_MANAGE" },
@@ -245,6 +244,11 @@ export async function buildFixture(t: TestPlane, needs: Need[], users: Principal
         t.token,
       ),
     );
+    return created;
+  };
+  if (needs.includes("endpoint")) {
+    fx.endpoint = `fx-${uniq}`;
+    fx.endpointId = (await grantedEndpoint(fx.endpoint, pmu(10))).id as string;
   }
   if (needs.includes("model") || needs.includes("custom")) {
     fx.model = `main.fixtures.m_${uniq}`;
@@ -269,35 +273,13 @@ export async function buildFixture(t: TestPlane, needs: Need[], users: Principal
       }),
     );
   }
-  /** An endpoint owned by "owner", with the manager/querier/viewer grants. */
-  const grantedEndpoint = async (name: string, served: unknown) => {
-    const created = await ok(name, call(t, "POST", { path: SE, body: { name, config: { served_entities: [served] } } }, tokens.owner));
-    await ok(
-      `${name} acl`,
-      call(
-        t,
-        "PATCH",
-        {
-          path: `/api/2.0/permissions/serving-endpoints/${created.id as string}`,
-          body: {
-            access_control_list: [
-              { user_name: users.manager, permission_level: "CAN_MANAGE" },
-              { user_name: users.querier, permission_level: "CAN_QUERY" },
-              { user_name: users.viewer, permission_level: "CAN_VIEW" },
-            ],
-          },
-        },
-        t.token,
-      ),
-    );
-  };
   if (needs.includes("custom")) {
     fx.customEndpoint = `fxc-${uniq}`;
-    await grantedEndpoint(fx.customEndpoint, { entity_name: fx.model, entity_version: "1", workload_size: "Small", scale_to_zero_enabled: true });
+    await grantedEndpoint(fx.customEndpoint, { served_entities: [{ entity_name: fx.model, entity_version: "1", workload_size: "Small", scale_to_zero_enabled: true }] });
   }
   if (needs.includes("embed")) {
     fx.embedEndpoint = `fxe-${uniq}`;
-    await grantedEndpoint(fx.embedEndpoint, { entity_name: "system.ai.gte_large_en_v1_5", entity_version: "1", max_provisioned_throughput: 12000 });
+    await grantedEndpoint(fx.embedEndpoint, { served_entities: [{ entity_name: "system.ai.gte_large_en_v1_5", entity_version: "1", max_provisioned_throughput: 12000 }] });
   }
   if (needs.includes("login")) {
     const link = await ok("login link", call(t, "POST", { path: `${OWN}/ui/login-links`, body: {} }, t.token));
