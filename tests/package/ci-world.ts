@@ -39,22 +39,14 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export const OIDC_JWT = "eyJhbGciOiJSUzI1NiJ9.ci-oidc-subject-token.signature";
-
-export class FakeForge {
-  readonly calls: string[] = [];
-  readonly comments = new Map<number, Comment[]>();
-  readonly issues: Issue[] = [];
-  readonly requestToken = "actions-id-token-request-token";
-  readonly forgeToken = "ghs_fake_installation_token";
+/** A loopback HTTP server that answers with `handle`; `close` also ends kept-alive connections. */
+abstract class LocalServer {
   url = "";
-  private nextId = 1000;
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
 
-  static async start(): Promise<FakeForge> {
-    const f = new FakeForge();
-    f.url = await listen(f.server);
-    return f;
+  protected async listen(): Promise<this> {
+    this.url = await listen(this.server);
+    return this;
   }
 
   close(): Promise<void> {
@@ -64,7 +56,24 @@ export class FakeForge {
     });
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected abstract handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
+}
+
+export const OIDC_JWT = "eyJhbGciOiJSUzI1NiJ9.ci-oidc-subject-token.signature";
+
+export class FakeForge extends LocalServer {
+  readonly calls: string[] = [];
+  readonly comments = new Map<number, Comment[]>();
+  readonly issues: Issue[] = [];
+  readonly requestToken = "actions-id-token-request-token";
+  readonly forgeToken = "ghs_fake_installation_token";
+  private nextId = 1000;
+
+  static start(): Promise<FakeForge> {
+    return new FakeForge().listen();
+  }
+
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.url);
     const body = await readBody(req);
     const json = body ? (JSON.parse(body) as Record<string, unknown>) : {};
@@ -139,30 +148,21 @@ export class FakeForge {
 }
 
 /** A workspace URL: Databricks' token exchange in front of the plane, everything else forwarded to it. */
-export class WorkspaceFront {
-  url = "";
+export class WorkspaceFront extends LocalServer {
   readonly exchanges: Record<string, string>[] = [];
-  private readonly server = http.createServer((req, res) => void this.handle(req, res));
 
   private constructor(
     private readonly plane: { url: string; token: string },
     private readonly clientId: string,
-  ) {}
-
-  static async start(plane: { url: string; token: string }, clientId: string): Promise<WorkspaceFront> {
-    const f = new WorkspaceFront(plane, clientId);
-    f.url = await listen(f.server);
-    return f;
+  ) {
+    super();
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
+  static start(plane: { url: string; token: string }, clientId: string): Promise<WorkspaceFront> {
+    return new WorkspaceFront(plane, clientId).listen();
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (req.url === "/oidc/v1/token" && req.method === "POST") {
       const form = Object.fromEntries(new URLSearchParams(body));
