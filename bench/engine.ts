@@ -79,18 +79,26 @@ async function timed(stack: TestStack, args: string[]): Promise<{ wall: number; 
   return { wall, cpu: { total, program, provider, engine: total - program - provider } };
 }
 
-export async function engineBench(opts: { sizes: number[]; repeat: number; log?: (line: string) => void }): Promise<Row[]> {
+/**
+ * `skipCheckpoints`: both stacks run with PULUMI_SKIP_CHECKPOINTS=true, so the engine writes the state once per
+ * operation instead of after every step (the cost that grows with the number of resources times their state size).
+ */
+export async function engineBench(opts: { sizes: number[]; repeat: number; skipCheckpoints?: boolean; log?: (line: string) => void }): Promise<Row[]> {
   const log = opts.log ?? ((line: string) => console.log(line));
   ensurePulumi();
   const plane: PlaneProcess = await startPlaneProcess({ deploySeconds: 0, args: ["--rate-limit", "0"] });
   const calls: CallSource = await countCalls(plane);
-  log(`engine bench: node ${process.version}, ${os.cpus().length} CPU(s), load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; calls counted by ${calls.how}`);
+  log(
+    `engine bench: node ${process.version}, ${os.cpus().length} CPU(s), load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; calls counted by ${calls.how}` +
+      (opts.skipCheckpoints ? "; PULUMI_SKIP_CHECKPOINTS=true (state written once per operation)" : ""),
+  );
+  const env: Record<string, string> = opts.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
   const rows: Row[] = [];
   try {
     for (const n of opts.sizes) {
       const stacks: Record<Side, TestStack> = {
-        floor: await TestStack.create({ program: floorProgram(n, 1), projectName: "bench-floor" }),
-        ours: await TestStack.create({ program: oursProgram(n, 1), projectName: "bench-ours", plane: { url: calls.url, token: plane.token } }),
+        floor: await TestStack.create({ program: floorProgram(n, 1), projectName: "bench-floor", env }),
+        ours: await TestStack.create({ program: oursProgram(n, 1), projectName: "bench-ours", plane: { url: calls.url, token: plane.token }, env }),
       };
       try {
         let flip = false;

@@ -5,7 +5,8 @@
  * The default set finishes in about ten minutes on a loaded 2-core machine: N = 10 and 30, one run per operation,
  * the operation limit's window scaled to 20 s. `npm run bench -- --full` runs what issue 13 reports: N = 10, 100, 300
  * (read-only operations three times each, medians), a 30 s window, deployments of 1, 5 and 20 s (about 90 minutes).
- * Any single bench runs on its own too (see each file). Figures only: nothing here asserts a time.
+ * `--skip-checkpoints` runs the engine bench with PULUMI_SKIP_CHECKPOINTS=true on both sides (see README "Calls and
+ * speed"). Any single bench runs on its own too (see each file). Figures only: nothing here asserts a time.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -39,10 +40,11 @@ async function main(): Promise<void> {
     console.log(`\n== ${title}\n${body}`);
   };
   if (want("engine")) {
-    const rows = await engineBench({ sizes, repeat });
+    const skipCheckpoints = process.argv.includes("--skip-checkpoints");
+    const rows = await engineBench({ sizes, repeat, skipCheckpoints });
     fs.mkdirSync(path.join(REPO, ".tmp"), { recursive: true });
     fs.writeFileSync(path.join(REPO, ".tmp", "bench-engine.json"), JSON.stringify(rows, null, 2));
-    section(`engine: ${sizes.join(", ")} ServingEndpoints vs as many no-op dynamic resources (wall = median of ${repeat} for read-only operations)`, report(rows));
+    section(`engine: ${sizes.join(", ")} ServingEndpoints vs as many no-op dynamic resources (wall = median of ${repeat} for read-only operations)${skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true" : ""}`, report(rows));
   }
   if (want("wait")) {
     const waits: WaitFigures[] = [];

@@ -2,7 +2,7 @@
  * A create whose answer is lost after the server committed it (the plane's `lose_response` fault: the request is
  * applied, then the connection drops) converges with exactly one object, for every create route, through the real
  * CLI: on the client's own retry within the run, and after `kill -9` of `pulumi up` between the server's commit and
- * Pulumi's checkpoint.
+ * Pulumi's checkpoint; and a run that writes no checkpoints at all (`PULUMI_SKIP_CHECKPOINTS`), killed mid-flight.
  */
 import { startPlaneProcess, type PlaneProcess } from "../helpers/plane";
 import { killPulumi } from "../helpers/processes";
@@ -93,6 +93,43 @@ test("kill -9 between the server's commit and Pulumi's checkpoint: the next up f
     expect(again.stdout).toMatch(/registered by this resource before \(interrupted run\): resuming it|created by this resource earlier/);
     expect((await counts()).versions).toBe(1);
     expect((await stack.destroy()).code).toBe(0);
+  } finally {
+    await clearFaults(plane);
+    stack.dispose();
+  }
+});
+
+test("with PULUMI_SKIP_CHECKPOINTS=true (state written only at the end), a run killed mid-flight records nothing; the next up finds every object it created and makes none twice", async () => {
+  const stack = await TestStack.create({ program, plane });
+  const skip = { PULUMI_SKIP_CHECKPOINTS: "true" };
+  try {
+    // The permissions PUT is held up, so the run is killed after the model, version, alias and both endpoints exist.
+    await addFault(plane, { kind: "latency", method: "PUT", route: "/api/2.0/permissions/serving-endpoints/*", latency_ms: 60_000, times: 1 });
+    const cursor = (await planeApi<{ next_seq: number }>(plane, "GET", "/api/2.0/dbserve/calls")).next_seq;
+    const run = stack.pulumi(["up", "--yes", "--skip-preview"], skip);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const calls = await planeApi<{ calls: { method: string; path: string; status: number }[] }>(plane, "GET", `/api/2.0/dbserve/calls?since=${cursor}`);
+      const created = (path: string) => calls.calls.some((c) => c.method !== "GET" && c.path.startsWith(path) && c.status === 200);
+      if (created("/api/2.1/unity-catalog/models/main.lost.bot/aliases/") && created("/api/2.0/serving-endpoints/pt")) break;
+      if (Date.now() > deadline) throw new Error(`the creates never all reached the plane: ${JSON.stringify(calls.calls.map((c) => `${c.method} ${c.path} ${c.status}`))}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(killPulumi()).toBe(1);
+    await run;
+    await clearFaults(plane);
+    // Nothing was checkpointed: the state knows none of the objects that now exist.
+    expect(await stack.managedResources()).toEqual([]);
+    expect(await counts()).toEqual({ endpoints: ["lost-ep", "lost-pt"], versions: 1, models: ["main.lost.bot", "main.lost.m"] });
+    await stack.pulumi(["cancel", "--yes"]);
+    const again = await stack.pulumi(["up", "--yes", "--skip-preview"], skip);
+    if (again.code !== 0) throw new Error(again.stdout);
+    expect(await counts()).toEqual({ endpoints: ["lost-ep", "lost-pt"], versions: 1, models: ["main.lost.bot", "main.lost.m"] });
+    expect((await stack.managedResources()).length).toBe(6);
+    expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
+    expect((await stack.destroy()).code).toBe(0);
+    expect(await counts()).toEqual({ endpoints: [], versions: 0, models: ["main.lost.m"] });
   } finally {
     await clearFaults(plane);
     stack.dispose();
