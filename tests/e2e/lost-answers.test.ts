@@ -49,6 +49,18 @@ async function counts(): Promise<{ endpoints: string[]; versions: number; models
   return { endpoints: endpoints.sort(), versions: versions.model_versions?.length ?? 0, models: (models.registered_models ?? []).map((m) => m.full_name).sort() };
 }
 
+/** Exactly one object of each kind the program declares (besides the fixture model `main.lost.m`). */
+const ONE_EACH = { endpoints: ["lost-ep", "lost-pt"], versions: 1, models: ["main.lost.bot", "main.lost.m"] };
+
+/** The stack holds exactly one object of each, previews quiet, and its destroy leaves only the fixture. */
+async function convergedThenDestroyed(stack: TestStack): Promise<void> {
+  expect(await counts()).toEqual(ONE_EACH);
+  expect((await stack.managedResources()).length).toBe(6);
+  expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
+  expect((await stack.destroy()).code).toBe(0);
+  expect(await counts()).toEqual({ endpoints: [], versions: 0, models: ["main.lost.m"] });
+}
+
 test("every create route loses its first answer after committing: one up converges with exactly one object each", async () => {
   for (const [method, route] of CREATE_ROUTES) await addFault(plane, { kind: "lose_response", method, route, times: 1 });
   const stack = await TestStack.create({ program, plane });
@@ -57,10 +69,7 @@ test("every create route loses its first answer after committing: one up converg
     if (up.code !== 0) throw new Error(up.stdout);
     // Every fault fired (each route's first answer was really lost).
     expect((await planeApi<{ faults: unknown[] }>(plane, "GET", "/api/2.0/dbserve/faults")).faults).toEqual([]);
-    expect(await counts()).toEqual({ endpoints: ["lost-ep", "lost-pt"], versions: 1, models: ["main.lost.bot", "main.lost.m"] });
-    expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
-    expect((await stack.destroy()).code).toBe(0);
-    expect(await counts()).toEqual({ endpoints: [], versions: 0, models: ["main.lost.m"] });
+    await convergedThenDestroyed(stack);
   } finally {
     await clearFaults(plane);
     stack.dispose();
@@ -121,15 +130,11 @@ test("with PULUMI_SKIP_CHECKPOINTS=true (state written only at the end), a run k
     await clearFaults(plane);
     // Nothing was checkpointed: the state knows none of the objects that now exist.
     expect(await stack.managedResources()).toEqual([]);
-    expect(await counts()).toEqual({ endpoints: ["lost-ep", "lost-pt"], versions: 1, models: ["main.lost.bot", "main.lost.m"] });
+    expect(await counts()).toEqual(ONE_EACH);
     await stack.pulumi(["cancel", "--yes"]);
     const again = await stack.pulumi(["up", "--yes", "--skip-preview"], skip);
     if (again.code !== 0) throw new Error(again.stdout);
-    expect(await counts()).toEqual({ endpoints: ["lost-ep", "lost-pt"], versions: 1, models: ["main.lost.bot", "main.lost.m"] });
-    expect((await stack.managedResources()).length).toBe(6);
-    expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
-    expect((await stack.destroy()).code).toBe(0);
-    expect(await counts()).toEqual({ endpoints: [], versions: 0, models: ["main.lost.m"] });
+    await convergedThenDestroyed(stack);
   } finally {
     await clearFaults(plane);
     stack.dispose();
