@@ -91,7 +91,11 @@ export function diffByRules(spec: KindSpec, oldOutputs: Record<string, unknown>,
 
 /** Names of the outputs that survive an in-place update from `old` to `news` (all of them when nothing replaces). */
 export function stableOutputs(spec: KindSpec, old: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  const p = plan(spec, old, news);
+  return stableUnder(spec, plan(spec, old, news));
+}
+
+/** The outputs a planned change keeps. */
+function stableUnder(spec: KindSpec, p: Plan): string[] {
   if (p.replaces.length > 0) return [];
   return Object.entries(spec.outputs)
     .filter(([, rule]) => rule.stable === true || (Array.isArray(rule.stable) && rule.stable.every((input) => !p.changed.includes(input))))
@@ -117,7 +121,8 @@ export async function withStableOutputs(
   locate: ((missing: string[]) => Promise<Record<string, unknown> | undefined>) | undefined,
 ): Promise<Record<string, unknown>> {
   if (!olds || Object.keys(olds).length === 0) return inputs;
-  const keep = stableOutputs(spec, declaredOf(spec, olds), declaredOf(spec, inputs)).filter((k) => inputs[k] === undefined);
+  const p = plan(spec, declaredOf(spec, olds), declaredOf(spec, inputs));
+  const keep = stableUnder(spec, p).filter((k) => inputs[k] === undefined);
   if (keep.length === 0) return inputs;
   const out = { ...inputs };
   const missing: string[] = [];
@@ -125,9 +130,7 @@ export async function withStableOutputs(
     if (olds[k] !== undefined) out[k] = olds[k];
     else missing.push(k);
   }
-  if (missing.length === 0 || !locate) return out;
-  const p = plan(spec, declaredOf(spec, olds), declaredOf(spec, inputs));
-  if (p.changed.length === 0 || p.localOnly) return out;
+  if (missing.length === 0 || !locate || p.changed.length === 0 || p.localOnly) return out;
   // A failed read (unreachable workspace, no permission) only leaves the output unknown in the preview.
   const located = await locate(missing).catch(() => undefined);
   for (const k of missing) if (located?.[k] !== undefined) out[k] = located[k];
