@@ -1,9 +1,10 @@
 /**
- * The run-time side of every dynamic resource. The serialized provider (see shim.ts) requires this module by the
- * package's public name inside each method, so what is frozen into Pulumi state is a few lines of stable text,
- * while the implementation always comes from the installed package version.
+ * The run-time side of every dynamic resource. The provider text in Pulumi state (dynamic-resource.ts) requires this
+ * module by the package's public name and asks it for `provider(kind)`, so what is frozen into state is one stable
+ * line, while the implementation always comes from the installed package version.
  *
- * Contract kept across releases: `dispatch(kind, method, args)` and `configure(config)` with kind names below.
+ * Contract kept across releases, with the kind names below: `provider(kind)` (written by this release),
+ * `dispatch(kind, method, args)` and `configure(config)` (called by the provider text earlier releases wrote).
  */
 import type { ResourceKind } from "./engine/kind";
 import { PartialFailure } from "./engine/kind";
@@ -45,6 +46,20 @@ export async function configure(config: StackConfig): Promise<void> {
 
 type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
 type Props = Record<string, unknown>;
+
+/** The object the `pulumi-nodejs` dynamic provider host calls for a resource of this kind. */
+export function provider(name: string): Record<"configure" | Method, (...args: never[]) => Promise<unknown>> {
+  const call = (method: Method) => (...args: unknown[]) => dispatch(name, method, args);
+  return {
+    configure: (req: { config: StackConfig }) => configure(req.config),
+    check: call("check"),
+    diff: call("diff"),
+    create: call("create"),
+    read: call("read"),
+    update: call("update"),
+    delete: call("delete"),
+  };
+}
 
 export async function dispatch(name: string, method: Method, args: unknown[]): Promise<unknown> {
   const kind = load(name);

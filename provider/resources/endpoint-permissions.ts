@@ -8,9 +8,9 @@ import { compact } from "../engine/reconcile";
 import { localOnly, replaces, stable, updates } from "../engine/fields";
 import type { KindSpec } from "../engine/plan";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { parseInputs } from "../engine/validate";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 import { PERMISSION_LEVELS } from "../../common/serving-vocabulary";
 
 export const grantSchema = z
@@ -133,17 +133,15 @@ export const kind: ResourceKind<EndpointPermissionsInputs, EndpointPermissionsOu
   },
 };
 
-const provider = makeProvider("EndpointPermissions");
-
 export type EndpointPermissionsArgs = ArgsOf<EndpointPermissionsInputs>;
 
 /** The access control list of one serving endpoint (CAN_MANAGE, CAN_QUERY, CAN_VIEW for users, groups, service principals). */
-export class EndpointPermissions extends pulumi.dynamic.Resource {
+export class EndpointPermissions extends DynamicResource {
   declare readonly endpointId: pulumi.Output<string>;
   declare readonly accessControl: pulumi.Output<Grant[]>;
   declare readonly objectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: EndpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, ...outputPlaceholders(spec) }, registrationOptions(spec, opts), MODULE, "EndpointPermissions");
+    super("EndpointPermissions", name, { ...args, ...outputPlaceholders(spec) }, registrationOptions(spec, opts));
   }
 }

@@ -10,9 +10,9 @@ import type { KindSpec } from "../engine/plan";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { progress } from "../serving/remote";
 import { deleteModelTag, modelTags, setModelTags, type RegistryTag } from "../uc/registry";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { CheckFailure, parseInputs } from "../engine/validate";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 import { ModelVersionInfo, aliasMarkerKey, aliasName, aliasPath, modelFullName, versionNumber } from "../uc/names";
 import { versionFailures } from "../uc/versions";
 
@@ -170,8 +170,6 @@ export const kind: ResourceKind<ModelAliasInputs, ModelAliasOutputs> = {
   },
 };
 
-const provider = makeProvider("ModelAlias");
-
 export type ModelAliasArgs = ArgsOf<Omit<z.input<typeof modelAliasInputs>, "managedBy">>;
 
 /**
@@ -179,7 +177,7 @@ export type ModelAliasArgs = ArgsOf<Omit<z.input<typeof modelAliasInputs>, "mana
  * update, so whatever serves `entityVersion` follows in the same `pulumi up`. At preview the target version must
  * exist and be READY.
  */
-export class ModelAlias extends pulumi.dynamic.Resource {
+export class ModelAlias extends DynamicResource {
   declare readonly model: pulumi.Output<string>;
   declare readonly alias: pulumi.Output<string>;
   declare readonly version: pulumi.Output<number>;
@@ -193,7 +191,7 @@ export class ModelAlias extends pulumi.dynamic.Resource {
   readonly uri: pulumi.Output<string>;
 
   constructor(name: string, args: ModelAliasArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelAlias", name), ...outputPlaceholders(spec) }, registrationOptions(spec, opts), MODULE, "ModelAlias");
+    super("ModelAlias", name, { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelAlias", name), ...outputPlaceholders(spec) }, registrationOptions(spec, opts));
     this.entityVersion = pulumi.all([this.urn, args.version]).apply(([, v]) => String(Number(v)));
     this.uri = pulumi.all([this.urn, args.model, args.alias]).apply(([, m, a]) => `models:/${m.toLowerCase()}@${a.toLowerCase()}`);
   }

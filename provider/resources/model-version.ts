@@ -13,13 +13,13 @@ import type { KindSpec } from "../engine/plan";
 import { compact, declaredFromRemote } from "../engine/reconcile";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ownerTags, ownershipOfTags, setVersionTags, versionTags, type RegistryTag } from "../uc/registry";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { hashModelFiles, inspectModelDirectory } from "../uc/local-model";
 import { MLFLOW_UC_API, ModelVersionInfo, modelFullName, modelPath, versionPath } from "../uc/names";
 import { TemporaryCredentials, uploadModelFiles } from "../uc/upload";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 
 /** Artifact URIs Unity Catalog can register from (MLflow run and model URIs, DBFS, cloud storage, Hugging Face). */
 const SOURCE_SCHEMES = ["runs:/", "models:/", "dbfs:/", "s3://", "s3a://", "abfss://", "wasbs://", "gs://", "hf://"] as const;
@@ -328,8 +328,6 @@ async function waitForReady(client: ApiClient, model: string, version: number, t
   }
 }
 
-const provider = makeProvider("ModelVersion");
-
 export type ModelVersionArgs = ArgsOf<Omit<z.input<typeof modelVersionInputs>, "contentHash" | "managedBy">>;
 
 /**
@@ -342,7 +340,7 @@ export type ModelVersionArgs = ArgsOf<Omit<z.input<typeof modelVersionInputs>, "
  * Against a real workspace, a `source` URI is registered as given: Unity Catalog copies nothing itself, so prefer
  * `directory`, or a version already produced by `mlflow.register_model`.
  */
-export class ModelVersion extends pulumi.dynamic.Resource {
+export class ModelVersion extends DynamicResource {
   declare readonly model: pulumi.Output<string>;
   declare readonly source: pulumi.Output<string | undefined>;
   declare readonly directory: pulumi.Output<string | undefined>;
@@ -357,12 +355,10 @@ export class ModelVersion extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ModelVersionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "ModelVersion",
       name,
       { ...args, contentHash: undefined, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelVersion", name), ...outputPlaceholders(spec) },
       registrationOptions(spec, opts),
-      MODULE,
-      "ModelVersion",
     );
   }
 }

@@ -7,10 +7,10 @@ import { localOnly, replaces, stable, updates } from "../engine/fields";
 import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId } from "../engine/ownership";
 import { declaredOf, type KindSpec } from "../engine/plan";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { checkResidency, resolveWorkspaceGeo, workspaceGeoInput } from "../residency";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 import { getEndpoint, syncGateway, syncTags } from "../serving/endpoint-ops";
 import { endpointOwnership, tagsToWire } from "../serving/wire";
 import { normalizeAiGateway, normalizeTags } from "../serving/normalize";
@@ -164,8 +164,6 @@ export const kind: ResourceKind<PayPerTokenGatewayInputs, PayPerTokenGatewayOutp
   },
 };
 
-const provider = makeProvider("PayPerTokenGateway");
-
 export type PayPerTokenGatewayArgs = Omit<ArgsOf<PayPerTokenGatewayInputs>, "managedBy">;
 
 /**
@@ -173,7 +171,7 @@ export type PayPerTokenGatewayArgs = Omit<ArgsOf<PayPerTokenGatewayInputs>, "man
  * pay-per-token endpoint. It never creates or deletes the endpoint; deleting the resource restores the gateway
  * and tags the endpoint had before.
  */
-export class PayPerTokenGateway extends pulumi.dynamic.Resource {
+export class PayPerTokenGateway extends DynamicResource {
   declare readonly endpoint: pulumi.Output<string>;
   declare readonly endpointId: pulumi.Output<string>;
   declare readonly task: pulumi.Output<string | undefined>;
@@ -181,12 +179,10 @@ export class PayPerTokenGateway extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PayPerTokenGatewayArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "PayPerTokenGateway",
       name,
       { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "PayPerTokenGateway", name), ...outputPlaceholders(spec) },
       registrationOptions(spec, opts),
-      MODULE,
-      "PayPerTokenGateway",
     );
   }
 }

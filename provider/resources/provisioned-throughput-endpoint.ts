@@ -7,10 +7,10 @@ import { localOnly, replaces, updates } from "../engine/fields";
 import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
 import { declaredOf, plan, type KindSpec } from "../engine/plan";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { checkResidency, resolveWorkspaceGeo, workspaceGeoInput } from "../residency";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 import { endpointOutputRules, EndpointServerFields, serverFields, timeoutMs, withEndpointName } from "../serving/common";
 import { adoptionFailure, assertOwnedForUpdate, converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
 import { defaultEntityName, normalizeAiGateway, normalizeEntities, normalizeTags, normalizeTraffic } from "../serving/normalize";
@@ -329,8 +329,6 @@ export const kind: ResourceKind<PtEndpointInputs, PtEndpointOutputs> = {
   },
 };
 
-const provider = makeProvider("ProvisionedThroughputEndpoint");
-
 export type ProvisionedThroughputEndpointArgs = Omit<ArgsOf<PtEndpointInputs>, "logicalName" | "nameSeed" | "managedBy">;
 
 /**
@@ -338,7 +336,7 @@ export type ProvisionedThroughputEndpointArgs = Omit<ArgsOf<PtEndpointInputs>, "
  * architecture), sized as a tokens/s band or as model units by model family. The sizing is checked at preview
  * against get-model-optimization-info; a resize is an in-place config update.
  */
-export class ProvisionedThroughputEndpoint extends pulumi.dynamic.Resource {
+export class ProvisionedThroughputEndpoint extends DynamicResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly endpointId: pulumi.Output<string>;
   declare readonly throughput: pulumi.Output<ThroughputInput | undefined>;
@@ -348,7 +346,7 @@ export class ProvisionedThroughputEndpoint extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ProvisionedThroughputEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "ProvisionedThroughputEndpoint",
       name,
       {
         ...args,
@@ -359,8 +357,6 @@ export class ProvisionedThroughputEndpoint extends pulumi.dynamic.Resource {
         ...outputPlaceholders(spec),
       },
       registrationOptions(spec, opts),
-      MODULE,
-      "ProvisionedThroughputEndpoint",
     );
   }
 }

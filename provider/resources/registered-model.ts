@@ -9,9 +9,9 @@ import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId, OWNER_TAG }
 import type { KindSpec } from "../engine/plan";
 import { compact, declaredFromRemote } from "../engine/reconcile";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { parseInputs } from "../engine/validate";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 import { deleteModelTag, modelTags, ownerTags, ownershipOfTags, REGISTRY, setModelTags, type RegistryTag } from "../uc/registry";
 import { ALIAS_PATTERN, ALIAS_RULE, aliasMarkerKey, aliasPath, isReservedAlias, RESERVED_ALIAS_RULE, versionNumber } from "../uc/names";
 import { versionFailures } from "../uc/versions";
@@ -357,15 +357,13 @@ async function applyAliases(client: ApiClient, fullName: string, want: Aliases |
   }
 }
 
-const provider = makeProvider("RegisteredModel");
-
 export type RegisteredModelArgs = Omit<ArgsOf<RegisteredModelInputs>, "managedBy">;
 
 /**
  * A Unity Catalog registered model (`catalog.schema.name`). Comment and owner change in place; a new catalog,
  * schema, name or storage location is a new model (replacement, deleting the old one first since names collide).
  */
-export class RegisteredModel extends pulumi.dynamic.Resource {
+export class RegisteredModel extends DynamicResource {
   declare readonly catalog: pulumi.Output<string>;
   declare readonly schema: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -380,12 +378,10 @@ export class RegisteredModel extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RegisteredModelArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "RegisteredModel",
       name,
       { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "RegisteredModel", name), ...outputPlaceholders(spec) },
       registrationOptions(spec, opts),
-      MODULE,
-      "RegisteredModel",
     );
   }
 }

@@ -7,9 +7,9 @@ import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
 import { declaredOf, plan, type KindSpec } from "../engine/plan";
 import { compact } from "../engine/reconcile";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { sizingFailures, sizingOf } from "../serving/optimization";
 import { adoptionFailure, assertOwnedForUpdate, converge, createOrAdopt, deleteEndpoint, DeploymentFailed, getEndpoint, type DesiredEndpoint } from "../serving/endpoint-ops";
@@ -354,8 +354,6 @@ function telemetryFromRemote(declared: TelemetryInput | undefined, w: WireTeleme
   );
 }
 
-const provider = makeProvider("ServingEndpoint");
-
 export type ServingEndpointArgs = Omit<ArgsOf<ServingEndpointInputs>, "logicalName" | "nameSeed" | "managedBy" | "secrets">;
 
 /**
@@ -365,7 +363,7 @@ export type ServingEndpointArgs = Omit<ArgsOf<ServingEndpointInputs>, "logicalNa
  * Secret values in served entities (credentials, secret environment variables) are kept apart in `secrets`, so a
  * preview masks only them.
  */
-export class ServingEndpoint extends pulumi.dynamic.Resource {
+export class ServingEndpoint extends DynamicResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly endpointId: pulumi.Output<string>;
   declare readonly endpointUrl: pulumi.Output<string | undefined>;
@@ -380,7 +378,7 @@ export class ServingEndpoint extends pulumi.dynamic.Resource {
   constructor(name: string, args: ServingEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     const { servedEntities, secrets } = splitSecrets(args.servedEntities);
     super(
-      provider,
+      "ServingEndpoint",
       name,
       {
         ...args,
@@ -394,8 +392,6 @@ export class ServingEndpoint extends pulumi.dynamic.Resource {
         ...outputPlaceholders(spec),
       },
       registrationOptions(spec, opts),
-      MODULE,
-      "ServingEndpoint",
     );
   }
 }

@@ -9,11 +9,11 @@ import { compact, declaredFromRemote } from "../engine/reconcile";
 import { computed, localOnly, stable, stableUnless, updates } from "../engine/fields";
 import type { KindSpec } from "../engine/plan";
 import { outputPlaceholders, registrationOptions } from "../engine/resource";
-import { ArgsOf, MODULE } from "../engine/types";
+import type { ArgsOf } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
 import { parseInputs } from "../engine/validate";
 import { isPlane } from "../residency";
-import { makeProvider } from "../shim";
+import { DynamicResource } from "../dynamic-resource";
 
 const region = z
   .string()
@@ -144,8 +144,6 @@ export const kind: ResourceKind<WorkspaceGeoInputs, WorkspaceGeoOutputs> = {
   },
 };
 
-const provider = makeProvider("WorkspaceGeo");
-
 export type WorkspaceGeoArgs = ArgsOf<Omit<z.input<typeof workspaceGeoInputs>, "geo">>;
 
 /** What serving resources take as their `workspaceGeo` input (known at preview: computed from declared values). */
@@ -161,7 +159,7 @@ export interface WorkspaceResidency {
  * readable, trusts the declaration for residency checks, and says so in `warning` (also logged as a warning).
  * Deleting the resource leaves the workspace's setting as it is.
  */
-export class WorkspaceGeo extends pulumi.dynamic.Resource {
+export class WorkspaceGeo extends DynamicResource {
   declare readonly region: pulumi.Output<string>;
   declare readonly geo: pulumi.Output<string>;
   declare readonly crossGeoProcessing: pulumi.Output<boolean | undefined>;
@@ -174,12 +172,10 @@ export class WorkspaceGeo extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: WorkspaceGeoArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "WorkspaceGeo",
       name,
       { ...args, geo: undefined, ...outputPlaceholders(spec) },
       registrationOptions(spec, opts),
-      MODULE,
-      "WorkspaceGeo",
     );
     this.residency = pulumi.all([args.region, args.crossGeoProcessing]).apply(([r, cross]) => {
       const normalized = normalizeRegion(r);

@@ -108,7 +108,7 @@ describe("the package installed from its tarball", () => {
         .slice(0, s.startsWith("@") ? 2 : 1)
         .join("/");
     expect(external.length).toBeGreaterThan(5);
-    // Declared as runtime dependencies of the package as published (the shim's self-reference aside)…
+    // Declared as runtime dependencies of the package as published (the provider text's self-reference aside)…
     const published = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
     expect([...new Set(external.map(packageOf))].filter((p) => p !== PKG && !(p in (published.dependencies ?? {})))).toEqual([]);
     // …and resolvable from inside the installed package, as Node resolves them for a user.
@@ -159,7 +159,7 @@ describe("the package installed from its tarball", () => {
     const cmdline = fs.readFileSync(`/proc/${plane.pid}/cmdline`, "utf8").split("\0");
     expect(cmdline).toContain(path.join(installed, "bin", "dbserve.js"));
 
-    // State holds the thin shim that requires the package by name: no path of this machine, no repository path.
+    // State holds the one-line provider text that requires the package by name: no path of this machine, no repository path.
     const state = (await project.pulumi(["stack", "export"])).stdout;
     expect(state).toContain(`${PKG}/dist/provider/dispatch`);
     expect(state).not.toContain(REPO);
