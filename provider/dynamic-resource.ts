@@ -25,8 +25,9 @@ export function providerSource(kind: string): string {
  * formats a stack trace for each one eagerly, kept only to print if the program exits with a promise still pending;
  * under ts-node each frame goes through source maps. Our kinds register 10 to 19 properties (inputs, internal inputs
  * and output placeholders), so those traces were the largest cost of a program declaring many resources (bench/).
- * What is lost is nothing users read: a pending promise is still reported with its resource and property, and the
- * SDK records where each resource was declared with its own stack capture, which sets its own limit.
+ * What is lost is nothing users read: a pending promise is still reported with its resource and property, the SDK
+ * records where each resource was declared with its own stack capture (which sets its own limit), and an error thrown
+ * on the spot gets its stack back below.
  */
 export abstract class DynamicResource extends pulumi.CustomResource {
   protected constructor(kind: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
@@ -35,6 +36,11 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     Error.stackTraceLimit = 0;
     try {
       super(`pulumi-nodejs:dynamic/${MODULE}:${kind}`, name, { ...props, __provider: providerSource(kind) }, opts);
+    } catch (err) {
+      // A declaration the SDK refuses on the spot (a missing name, a bad option) still points at the program's line.
+      Error.stackTraceLimit = limit;
+      if (err instanceof Error) Error.captureStackTrace(err);
+      throw err;
     } finally {
       Error.stackTraceLimit = limit;
     }
