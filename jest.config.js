@@ -8,7 +8,8 @@
  *   ui       the Serving page in headless Chromium (Debian's chromium), its sessions, routes, assets and `dbserve ui`
  */
 const transform = (tsconfig) => ({ "^.+\\.ts$": ["ts-jest", { tsconfig }] });
-const common = { testEnvironment: "node", testMatch: ["**/*.test.ts"] };
+// No test reaches or leaves running the embedded plane of the developer's home (tests/setup/own-embedded-plane.ts).
+const common = { testEnvironment: "node", testMatch: ["**/*.test.ts"], setupFilesAfterEnv: ["<rootDir>/tests/setup/own-embedded-plane.ts"] };
 // Type-checks the examples against the built package's public types: slow for a unit test, so it runs with the
 // package tests.
 const EXAMPLES_TYPECHECK = "<rootDir>/tests/unit/examples-typecheck.test.ts";

@@ -17,7 +17,10 @@ describe("DynamicResource", () => {
   afterAll(async () => plane.stop());
 
   async function preview(body: string): Promise<string> {
-    stack = await TestStack.create({ program: `import * as serving from "pulumi-databricks-serving";\n\n${body}\n`, plane: { url: plane.url, token: plane.token } });
+    stack = await TestStack.create({
+      program: `import * as serving from "pulumi-databricks-serving";\n\n${body}\n`,
+      plane: { url: plane.url, token: plane.token },
+    });
     const r = await stack.pulumi(["preview"]);
     expect(r.code).not.toBe(0);
     return r.stdout + r.stderr;

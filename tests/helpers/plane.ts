@@ -55,3 +55,22 @@ export async function startPlaneProcess(opts: { dataDir?: string; deploySeconds?
       }),
   };
 }
+
+/**
+ * Stops the detached plane the provider started on its own in `dataDir` (code that finds no workspace starts the
+ * embedded plane of $DBSERVE_DATA and leaves it running between runs, as users want; a test must not). Nothing to do
+ * when none was started.
+ */
+export function stopEmbeddedPlane(dataDir: string): void {
+  let pid: number;
+  try {
+    pid = (JSON.parse(fs.readFileSync(path.join(dataDir, "plane.json"), "utf8")) as { pid: number }).pid;
+  } catch {
+    return;
+  }
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    /* already gone */
+  }
+}

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO, tempDir } from "./paths";
+import { stopEmbeddedPlane } from "./plane";
 
 export interface CommandResult {
   code: number;
@@ -85,6 +86,8 @@ export class TestStack {
       PULUMI_SKIP_CONFIRMATIONS: "true",
       NO_COLOR: "1",
       ...(opts.plane ? { DATABRICKS_HOST: opts.plane.url, DATABRICKS_TOKEN: opts.plane.token } : {}),
+      // A stack given no workspace gets an embedded plane of its own, stopped by dispose(), never ~/.dbserve's.
+      DBSERVE_DATA: path.join(dir, ".dbserve"),
       ...(opts.env ?? {}),
     });
     const stack = new TestStack(dir, env);
@@ -168,6 +171,7 @@ export class TestStack {
   }
 
   dispose(): void {
+    stopEmbeddedPlane(this.env.DBSERVE_DATA ?? "");
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

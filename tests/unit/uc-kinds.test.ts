@@ -18,6 +18,13 @@ import { hashModelFiles, listModelFiles } from "../../provider/uc/local-model";
 import { REPO, tempDir } from "../helpers/paths";
 
 const EXAMPLE = path.join(REPO, "examples/fine-tuned-model");
+/** Puts DATABRICKS_HOST/TOKEN back as they were (assigning undefined to process.env would store "undefined"). */
+function restoreEnv(saved: { host?: string; token?: string }): void {
+  for (const [key, value] of [["DATABRICKS_HOST", saved.host], ["DATABRICKS_TOKEN", saved.token]] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+}
 const byProperty = (failures: { property: string; reason: string }[]) => Object.fromEntries(failures.map((f) => [f.property, f.reason]));
 
 describe("local model directories", () => {
@@ -104,8 +111,7 @@ describe("against the plane (in process)", () => {
   });
   afterAll(async () => {
     await plane?.close();
-    process.env.DATABRICKS_HOST = saved.host;
-    process.env.DATABRICKS_TOKEN = saved.token;
+    restoreEnv(saved);
     setStackConfig(undefined);
   });
 
@@ -181,8 +187,7 @@ describe("WorkspaceGeo against a host that is not the plane", () => {
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
-    process.env.DATABRICKS_HOST = saved.host;
-    process.env.DATABRICKS_TOKEN = saved.token;
+    restoreEnv(saved);
     setStackConfig(undefined);
   });
 
