@@ -31,6 +31,8 @@ interface Row {
   floorCpu: Cpu;
   calls: [string, number][];
   note?: string;
+  /** Bytes of state per resource after the create (what every checkpoint of the engine rewrites). */
+  stateBytes?: Record<Side, number>;
 }
 
 type Side = "ours" | "floor";
@@ -131,7 +133,9 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
           return row;
         };
         const up = ["up", "--yes", "--skip-preview"];
-        await measure("up (create)", up, 1);
+        const created = await measure("up (create)", up, 1);
+        created.stateBytes = { ours: await stateBytesPerResource(stacks.ours), floor: await stateBytesPerResource(stacks.floor) };
+        log(`  N=${n} state per resource: ours ${created.stateBytes.ours} B, floor ${created.stateBytes.floor} B`);
         await measure("preview (first after create)", ["preview"], 1);
         await measure("up (nothing to do)", up, 1);
         await measure("preview", ["preview"], opts.repeat);
@@ -151,6 +155,12 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
     await plane.stop();
   }
   return rows;
+}
+
+/** Mean JSON bytes of one dynamic resource's entry in the exported state (inputs, outputs, URN and the rest). */
+async function stateBytesPerResource(stack: TestStack): Promise<number> {
+  const resources = await stack.managedResources();
+  return Math.round(resources.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / Math.max(1, resources.length));
 }
 
 function callSummary(row: Row): string {
@@ -191,6 +201,11 @@ export function report(rows: Row[]): string {
       ]),
     ),
   );
+  const sized = rows.filter((r) => r.stateBytes);
+  if (sized.length > 0) {
+    lines.push("\nstate per resource after the create, in bytes (the engine rewrites all of it at every checkpoint): ours / floor");
+    for (const r of sized) lines.push(`  N=${r.n}: ${r.stateBytes?.ours} / ${r.stateBytes?.floor} (${((r.stateBytes?.ours ?? 0) / (r.stateBytes?.floor ?? 1)).toFixed(2)})`);
+  }
   const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
   if (sizes.length > 1) {
     lines.push("\ncost per added resource between consecutive N, in ms: wall ours / floor, then CPU ours / floor");
