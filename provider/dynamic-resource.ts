@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { possiblyStable, withCommonOutputs, type KindSpec } from "./engine/plan";
 import { MODULE } from "./engine/types";
 
 /** The run-time side, required by the package's public name from the program's folder (where the host runs). */
@@ -18,8 +19,25 @@ export function providerSource(kind: string): string {
 }
 
 /**
- * What `pulumi.dynamic.Resource` does, with our provider text: the type token
- * `pulumi-nodejs:dynamic/databricks-serving:<Kind>` (unchanged, so existing stacks keep their URNs) and `__provider`.
+ * What a kind adds to every registration, computed once per kind: a placeholder for each output (only registered
+ * keys become outputs) and `ignoreChanges` for the outputs `check` carries through updates (engine/plan.ts), so the
+ * engine never shows those carried values as changed inputs.
+ */
+const registrations = new WeakMap<KindSpec, { placeholders: Record<string, undefined>; ignoreChanges: string[] }>();
+function registrationOf(spec: KindSpec): { placeholders: Record<string, undefined>; ignoreChanges: string[] } {
+  let r = registrations.get(spec);
+  if (!r) {
+    const full = withCommonOutputs(spec);
+    r = { placeholders: Object.fromEntries(Object.keys(full.outputs).map((k) => [k, undefined])), ignoreChanges: possiblyStable(full) };
+    registrations.set(spec, r);
+  }
+  return r;
+}
+
+/**
+ * What `pulumi.dynamic.Resource` does, with our provider text, for every kind: the type token
+ * `pulumi-nodejs:dynamic/databricks-serving:<Kind>` (unchanged, so existing stacks keep their URNs), `__provider`,
+ * and the kind's output placeholders and `ignoreChanges`.
  *
  * Registration runs with V8's stack capture off. The SDK wraps every registered property in four promises and
  * formats a stack trace for each one eagerly, kept only to print if the program exits with a promise still pending;
@@ -30,12 +48,13 @@ export function providerSource(kind: string): string {
  * on the spot gets its stack back below.
  */
 export abstract class DynamicResource extends pulumi.CustomResource {
-  protected constructor(kind: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  protected constructor(kind: string, spec: KindSpec, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     if ("__provider" in props) throw new Error("a resource must not define the __provider key");
+    const { placeholders, ignoreChanges } = registrationOf(spec);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(`pulumi-nodejs:dynamic/${MODULE}:${kind}`, name, { ...props, __provider: providerSource(kind) }, opts);
+      super(`pulumi-nodejs:dynamic/${MODULE}:${kind}`, name, { ...props, ...placeholders, __provider: providerSource(kind) }, { ...opts, ignoreChanges: [...(opts?.ignoreChanges ?? []), ...ignoreChanges] });
     } catch (err) {
       // A declaration the SDK refuses on the spot (a missing name, a bad option) still points at the program's line.
       Error.stackTraceLimit = limit;

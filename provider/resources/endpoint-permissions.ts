@@ -7,7 +7,6 @@ import type { ResourceKind } from "../engine/kind";
 import { compact } from "../engine/reconcile";
 import { localOnly, replaces, stable, updates } from "../engine/fields";
 import type { KindSpec } from "../engine/plan";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import type { ArgsOf } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { DynamicResource } from "../dynamic-resource";
@@ -142,6 +141,6 @@ export class EndpointPermissions extends DynamicResource {
   declare readonly objectId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: EndpointPermissionsArgs, opts?: pulumi.CustomResourceOptions) {
-    super("EndpointPermissions", name, { ...args, ...outputPlaceholders(spec) }, registrationOptions(spec, opts));
+    super("EndpointPermissions", spec, name, { ...args }, opts);
   }
 }

@@ -7,7 +7,6 @@ import { compact, declaredFromRemote } from "../engine/reconcile";
 import { localOnly, replaces, stable, stableUnless, updates } from "../engine/fields";
 import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId, ownershipOf } from "../engine/ownership";
 import type { KindSpec } from "../engine/plan";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { progress } from "../serving/remote";
 import { deleteModelTag, modelTags, setModelTags, type RegistryTag } from "../uc/registry";
 import type { ArgsOf } from "../engine/types";
@@ -191,7 +190,7 @@ export class ModelAlias extends DynamicResource {
   readonly uri: pulumi.Output<string>;
 
   constructor(name: string, args: ModelAliasArgs, opts?: pulumi.CustomResourceOptions) {
-    super("ModelAlias", name, { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelAlias", name), ...outputPlaceholders(spec) }, registrationOptions(spec, opts));
+    super("ModelAlias", spec, name, { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelAlias", name) }, opts);
     this.entityVersion = pulumi.all([this.urn, args.version]).apply(([, v]) => String(Number(v)));
     this.uri = pulumi.all([this.urn, args.model, args.alias]).apply(([, m, a]) => `models:/${m.toLowerCase()}@${a.toLowerCase()}`);
   }

@@ -11,7 +11,6 @@ import { PartialFailure, type ResourceKind } from "../engine/kind";
 import { leftInPlace, managedByInput, ownerId } from "../engine/ownership";
 import type { KindSpec } from "../engine/plan";
 import { compact, declaredFromRemote } from "../engine/reconcile";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import { ownerTags, ownershipOfTags, setVersionTags, versionTags, type RegistryTag } from "../uc/registry";
 import type { ArgsOf } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
@@ -356,9 +355,10 @@ export class ModelVersion extends DynamicResource {
   constructor(name: string, args: ModelVersionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "ModelVersion",
+      spec,
       name,
-      { ...args, contentHash: undefined, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelVersion", name), ...outputPlaceholders(spec) },
-      registrationOptions(spec, opts),
+      { ...args, contentHash: undefined, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ModelVersion", name) },
+      opts,
     );
   }
 }

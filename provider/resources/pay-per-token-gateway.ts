@@ -6,7 +6,6 @@ import { compact } from "../engine/reconcile";
 import { localOnly, replaces, stable, updates } from "../engine/fields";
 import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId } from "../engine/ownership";
 import { declaredOf, type KindSpec } from "../engine/plan";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import type { ArgsOf } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { checkResidency, resolveWorkspaceGeo, workspaceGeoInput } from "../residency";
@@ -180,9 +179,10 @@ export class PayPerTokenGateway extends DynamicResource {
   constructor(name: string, args: PayPerTokenGatewayArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "PayPerTokenGateway",
+      spec,
       name,
-      { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "PayPerTokenGateway", name), ...outputPlaceholders(spec) },
-      registrationOptions(spec, opts),
+      { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "PayPerTokenGateway", name) },
+      opts,
     );
   }
 }

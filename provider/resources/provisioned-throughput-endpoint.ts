@@ -6,7 +6,6 @@ import { compact } from "../engine/reconcile";
 import { localOnly, replaces, updates } from "../engine/fields";
 import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
 import { declaredOf, plan, type KindSpec } from "../engine/plan";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import type { ArgsOf } from "../engine/types";
 import { CheckFailure, parseInputs } from "../engine/validate";
 import { checkResidency, resolveWorkspaceGeo, workspaceGeoInput } from "../residency";
@@ -347,6 +346,7 @@ export class ProvisionedThroughputEndpoint extends DynamicResource {
   constructor(name: string, args: ProvisionedThroughputEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "ProvisionedThroughputEndpoint",
+      spec,
       name,
       {
         ...args,
@@ -354,9 +354,8 @@ export class ProvisionedThroughputEndpoint extends DynamicResource {
         logicalName: name,
         nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
         managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ProvisionedThroughputEndpoint", name),
-        ...outputPlaceholders(spec),
       },
-      registrationOptions(spec, opts),
+      opts,
     );
   }
 }

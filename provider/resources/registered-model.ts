@@ -8,7 +8,6 @@ import type { ResourceKind } from "../engine/kind";
 import { adoptInput, leftInPlace, managedByInput, mayAdopt, ownerId, OWNER_TAG } from "../engine/ownership";
 import type { KindSpec } from "../engine/plan";
 import { compact, declaredFromRemote } from "../engine/reconcile";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import type { ArgsOf } from "../engine/types";
 import { parseInputs } from "../engine/validate";
 import { DynamicResource } from "../dynamic-resource";
@@ -379,9 +378,10 @@ export class RegisteredModel extends DynamicResource {
   constructor(name: string, args: RegisteredModelArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "RegisteredModel",
+      spec,
       name,
-      { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "RegisteredModel", name), ...outputPlaceholders(spec) },
-      registrationOptions(spec, opts),
+      { ...args, managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "RegisteredModel", name) },
+      opts,
     );
   }
 }

@@ -6,7 +6,6 @@ import { PartialFailure, type ResourceKind } from "../engine/kind";
 import { adoptInput, managedByInput, ownerId } from "../engine/ownership";
 import { declaredOf, plan, type KindSpec } from "../engine/plan";
 import { compact } from "../engine/reconcile";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import type { ArgsOf } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
 import { DynamicResource } from "../dynamic-resource";
@@ -379,6 +378,7 @@ export class ServingEndpoint extends DynamicResource {
     const { servedEntities, secrets } = splitSecrets(args.servedEntities);
     super(
       "ServingEndpoint",
+      spec,
       name,
       {
         ...args,
@@ -389,9 +389,8 @@ export class ServingEndpoint extends DynamicResource {
         logicalName: name,
         nameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
         managedBy: ownerId(pulumi.getProject(), pulumi.getStack(), "ServingEndpoint", name),
-        ...outputPlaceholders(spec),
       },
-      registrationOptions(spec, opts),
+      opts,
     );
   }
 }

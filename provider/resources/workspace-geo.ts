@@ -8,7 +8,6 @@ import type { ResourceKind } from "../engine/kind";
 import { compact, declaredFromRemote } from "../engine/reconcile";
 import { computed, localOnly, stable, stableUnless, updates } from "../engine/fields";
 import type { KindSpec } from "../engine/plan";
-import { outputPlaceholders, registrationOptions } from "../engine/resource";
 import type { ArgsOf } from "../engine/types";
 import { isUnknown } from "../engine/unknown";
 import { parseInputs } from "../engine/validate";
@@ -173,9 +172,10 @@ export class WorkspaceGeo extends DynamicResource {
   constructor(name: string, args: WorkspaceGeoArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "WorkspaceGeo",
+      spec,
       name,
-      { ...args, geo: undefined, ...outputPlaceholders(spec) },
-      registrationOptions(spec, opts),
+      { ...args, geo: undefined },
+      opts,
     );
     this.residency = pulumi.all([args.region, args.crossGeoProcessing]).apply(([r, cross]) => {
       const normalized = normalizeRegion(r);
