@@ -36,7 +36,7 @@ export async function startTestPlane(options: PlaneOptions = {}): Promise<TestPl
     if (payload !== undefined) headers["Content-Type"] = "application/json";
     const res = await fetch(`${plane.url}${route}`, { method, headers, body: payload });
     const text = await res.text();
-    let parsed: Record<string, unknown> = {};
+    let parsed: Record<string, unknown>;
     try {
       parsed = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
     } catch {
@@ -58,7 +58,7 @@ export async function apiError(p: Promise<unknown>): Promise<ApiError> {
     await p;
   } catch (err) {
     if (err instanceof ApiError) return err;
-    throw new Error(`expected an ApiError, got ${(err as Error).constructor.name}: ${(err as Error).message}`);
+    throw new Error(`expected an ApiError, got ${(err as Error).constructor.name}: ${(err as Error).message}`, { cause: err });
   }
   throw new Error("expected the call to fail, but it succeeded");
 }
