@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readPlaneInfo } from "../../plane/datadir";
 import { REPO, tempDir } from "./paths";
 
 /** An embedded plane running as its own process, as users run it (`dbserve plane start`). */
@@ -62,14 +63,10 @@ export async function startPlaneProcess(opts: { dataDir?: string; deploySeconds?
  * when none was started.
  */
 export function stopEmbeddedPlane(dataDir: string): void {
-  let pid: number;
+  const info = readPlaneInfo(dataDir);
+  if (!info) return;
   try {
-    pid = (JSON.parse(fs.readFileSync(path.join(dataDir, "plane.json"), "utf8")) as { pid: number }).pid;
-  } catch {
-    return;
-  }
-  try {
-    process.kill(pid, "SIGTERM");
+    process.kill(info.pid, "SIGTERM");
   } catch {
     /* already gone */
   }
