@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
 import { ApiClient, Authenticator } from "../client/http";
+import { plainTokenAuth } from "./token-auth";
 
 /**
  * Where a resource's control plane is, resolved at run time inside the provider process — never captured in the
@@ -66,7 +67,7 @@ async function resolveClient(connection?: ConnectionInput): Promise<ApiClient> {
   const profile = connection?.profile ?? fromConfig("profile") ?? process.env.DATABRICKS_CONFIG_PROFILE;
   if (host || profile) {
     const token = fromConfig("token");
-    const authenticate = await sdkAuthenticator({ host, profile, token });
+    const authenticate = plainTokenAuth({ host, profile, token }) ?? (await sdkAuthenticator({ host, profile, token }));
     return new ApiClient({ host: authenticate.host, authenticate: authenticate.fn, onRetry: progress });
   }
   const plane = ensureEmbeddedPlane();
@@ -77,7 +78,10 @@ async function resolveClient(connection?: ConnectionInput): Promise<ApiClient> {
   });
 }
 
-/** Databricks unified auth through the official SDK (PAT, OAuth M2M/U2M, Azure, profiles in ~/.databrickscfg). */
+/**
+ * Databricks unified auth through the official SDK (PAT, OAuth M2M/U2M, Azure, profiles in ~/.databrickscfg), for
+ * everything plainTokenAuth (token-auth.ts) does not take.
+ */
 async function sdkAuthenticator(opts: { host?: string; profile?: string; token?: string }): Promise<{ host: string; fn: Authenticator }> {
   // Loaded lazily, and only its config module (the one class unified auth needs): the SDK's index loads every service
   // client, which costs a provider process about three times as much before its first call.
@@ -89,7 +93,14 @@ async function sdkAuthenticator(opts: { host?: string; profile?: string; token?:
   });
   await config.ensureResolved();
   const host = (await config.getHost()).toString();
-  return { host, fn: (headers) => config.authenticate(headers) };
+  return {
+    host,
+    fn: async (sink) => {
+      const headers = new Headers();
+      await config.authenticate(headers);
+      headers.forEach((value, name) => sink.set(name, value));
+    },
+  };
 }
 
 export interface EmbeddedPlane {

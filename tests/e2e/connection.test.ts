@@ -1,6 +1,8 @@
 /**
  * Where the provider finds its control plane, through the real CLI: the embedded default (nothing configured:
- * the provider starts a plane on demand) and stack config with the token as a Pulumi secret.
+ * the provider starts a plane on demand), stack config with the token as a Pulumi secret, and a ~/.databrickscfg
+ * profile through the SDK's unified auth (host and token alone take provider/engine/token-auth.ts's shortcut, which
+ * tests/unit/token-auth.test.ts compares with the SDK; every other e2e file uses it).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -55,6 +57,25 @@ describe("connection settings", () => {
     } finally {
       await plane.stop();
       stack.dispose();
+    }
+  });
+
+  it("authenticates through the SDK's unified auth with a profile from a Databricks config file", async () => {
+    const plane = await startPlaneProcess();
+    const cfg = path.join(tempDir("databrickscfg"), "databrickscfg");
+    fs.writeFileSync(cfg, `[probe]\nhost = ${plane.url}\ntoken = ${plane.token}\n`, { mode: 0o600 });
+    const stack = await TestStack.create({ program, env: { DATABRICKS_CONFIG_FILE: cfg, DATABRICKS_CONFIG_PROFILE: "probe" } });
+    try {
+      const up = await stack.up();
+      expect(up.code).toBe(0);
+      expect(up.stdout).not.toContain("embedded control plane");
+      expect((await stack.outputs()).fullName).toBe("main.default.connection_probe");
+      expect((await stack.exportState()).text).not.toContain(plane.token);
+      expect((await stack.destroy()).code).toBe(0);
+    } finally {
+      await plane.stop();
+      stack.dispose();
+      fs.rmSync(path.dirname(cfg), { recursive: true, force: true });
     }
   });
 
