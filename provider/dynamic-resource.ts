@@ -28,7 +28,7 @@ function registrationOf(spec: KindSpec): { placeholders: Record<string, undefine
   let r = registrations.get(spec);
   if (!r) {
     const full = withCommonOutputs(spec);
-    r = { placeholders: Object.fromEntries(Object.keys(full.outputs).map((k) => [k, undefined])), ignoreChanges: possiblyStable(full) };
+    r = { placeholders: Object.fromEntries(Object.keys(full.outputs).map((k) => [k, undefined])), ignoreChanges: [...possiblyStable(full)] };
     registrations.set(spec, r);
   }
   return r;

@@ -27,10 +27,24 @@ export interface KindSpec {
   deleteBeforeReplace?(old: Record<string, unknown>, news: Record<string, unknown>): boolean;
 }
 
-/** A kind's spec with the outputs every kind records (the workspace it lives in). */
-export function withCommonOutputs(spec: KindSpec): KindSpec {
-  return { ...spec, outputs: { ...COMMON_OUTPUTS, ...spec.outputs } };
+/**
+ * What a spec implies and every call of the provider reads: computed once per spec object (specs are module
+ * constants; a refresh of N resources would otherwise rebuild them 2N times).
+ */
+function once<T>(compute: (spec: KindSpec) => T): (spec: KindSpec) => T {
+  const cache = new WeakMap<KindSpec, T>();
+  return (spec) => {
+    let v = cache.get(spec);
+    if (v === undefined) cache.set(spec, (v = compute(spec)));
+    return v;
+  };
 }
+
+/** A kind's spec with the outputs every kind records (the workspace it lives in). */
+export const withCommonOutputs = once((spec): KindSpec => ({ ...spec, outputs: { ...COMMON_OUTPUTS, ...spec.outputs } }));
+
+const fieldsOf = once((spec) => fieldTable(spec.inputs));
+const inputNamesOf = once((spec) => inputNames(spec.inputs));
 
 export interface Plan {
   /** Input fields whose comparable value differs (local-only ones included). */
@@ -45,7 +59,7 @@ export interface Plan {
 export function declaredOf(spec: KindSpec, props: object): Record<string, unknown> {
   const p = props as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const name of inputNames(spec.inputs)) if (p[name] !== undefined) out[name] = p[name];
+  for (const name of inputNamesOf(spec)) if (p[name] !== undefined) out[name] = p[name];
   return out;
 }
 
@@ -67,7 +81,7 @@ export function plan(spec: KindSpec, oldDeclared: Record<string, unknown>, newDe
   const changed: string[] = [];
   const replaces: string[] = [];
   let localOnly = true;
-  for (const { name, rule } of fieldTable(spec.inputs)) {
+  for (const { name, rule } of fieldsOf(spec)) {
     if (jsonEqual(a[name], b[name])) continue;
     changed.push(name);
     // An unknown value (preview) compares unequal, so a replacing field that is not known yet plans a replacement, as
@@ -103,9 +117,7 @@ function stableUnder(spec: KindSpec, p: Plan): string[] {
 }
 
 /** Every output a kind may carry across updates (what the Resource classes put in `ignoreChanges`). */
-export function possiblyStable(spec: KindSpec): string[] {
-  return Object.entries(spec.outputs).filter(([, rule]) => rule.stable !== false).map(([name]) => name);
-}
+export const possiblyStable = once((spec): readonly string[] => Object.entries(spec.outputs).filter(([, rule]) => rule.stable !== false).map(([name]) => name));
 
 /**
  * Adds the stable outputs to checked inputs. `olds` are the stored inputs (empty for a create); values missing there
