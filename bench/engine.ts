@@ -2,7 +2,9 @@
  * Our resources against the engine's floor: N ServingEndpoints vs N no-op dynamic resources (bench/programs.ts), under
  * the same Pulumi CLI, in the same run, operation by operation: up, preview, preview --refresh, refresh, update,
  * destroy. Prints wall times, their ratio, and the API calls each operation made (counted on the plane's side, per
- * route). Figures only: nothing here asserts a time.
+ * route). Beside them, the calls floor: the no-op resources making ours's calls, route for route (checked here), the
+ * cheapest way; ours against it is what our provider adds to the calls themselves. Figures only: nothing here asserts
+ * a time.
  *
  *   npx ts-node --transpile-only bench/engine.ts [--n 10,100,300] [--repeat 3]
  *
@@ -17,7 +19,7 @@ import { startPlaneProcess, type PlaneProcess } from "../tests/helpers/plane";
 import { TestStack } from "../tests/helpers/stack";
 import { REPO } from "../tests/helpers/paths";
 import { byRoute, countCalls, type CallSource } from "./calls";
-import { floorProgram, oursProgram } from "./programs";
+import { callsFloorEnv, callsFloorProgram, floorProgram, oursProgram } from "./programs";
 import { ensurePulumi, flagList, flagNumber, median, table } from "./util";
 
 interface Row {
@@ -26,16 +28,19 @@ interface Row {
   /** Wall seconds (median of the runs). */
   ours: number;
   floor: number;
+  /** The calls floor's wall seconds (median): the no-op resources making ours's calls. */
+  callsFloor: number;
   /** CPU seconds (user + system) of the whole `pulumi` process tree, and by process (medians). */
   oursCpu: Cpu;
   floorCpu: Cpu;
+  callsFloorCpu: Cpu;
   calls: [string, number][];
   note?: string;
   /** Bytes of state per resource after the create (what every checkpoint of the engine rewrites). */
   stateBytes?: Record<Side, number>;
 }
 
-type Side = "ours" | "floor";
+type Side = "ours" | "floor" | "calls";
 
 /** CPU seconds of one run, by process: the program, the dynamic provider, and the rest (the Go CLI and language host). */
 export interface Cpu {
@@ -101,24 +106,28 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
       const stacks: Record<Side, TestStack> = {
         floor: await TestStack.create({ program: floorProgram(n, 1), projectName: "bench-floor", env }),
         ours: await TestStack.create({ program: oursProgram(n, 1), projectName: "bench-ours", plane: { url: calls.url, token: plane.token }, env }),
+        calls: await TestStack.create({ program: callsFloorProgram(n, 1), projectName: "bench-calls", plane: { url: calls.url, token: plane.token }, env: { ...env, ...callsFloorEnv } }),
       };
+      const sides: Side[] = ["ours", "floor", "calls"];
       try {
-        let flip = false;
-        /** Runs one operation on both stacks (order alternating between runs), `times` times; medians of each. */
+        let turn = 0;
+        /** Runs one operation on the three stacks (the order rotating between runs), `times` times; medians of each. */
         const measure = async (op: string, args: string[], times: number, note?: string) => {
-          const t: Record<Side, number[]> = { ours: [], floor: [] };
-          const cpu: Record<Side, Cpu[]> = { ours: [], floor: [] };
-          let counted: [string, number][] = [];
+          const t: Record<Side, number[]> = { ours: [], floor: [], calls: [] };
+          const cpu: Record<Side, Cpu[]> = { ours: [], floor: [], calls: [] };
+          const counted: Record<Side, [string, number][]> = { ours: [], floor: [], calls: [] };
           for (let i = 0; i < times; i++) {
-            flip = !flip;
-            for (const side of (flip ? ["floor", "ours"] : ["ours", "floor"]) as Side[]) {
+            turn++;
+            for (const side of [...sides.slice(turn % 3), ...sides.slice(0, turn % 3)]) {
               await calls.take();
               const m = await timed(stacks[side], args);
               t[side].push(m.wall);
               cpu[side].push(m.cpu);
-              const seen = byRoute(await calls.take());
-              if (side === "ours") counted = seen;
-              else if (seen.length > 0) throw new Error(`the floor stack made API calls: ${JSON.stringify(seen)}`);
+              counted[side] = byRoute(await calls.take());
+            }
+            if (counted.floor.length > 0) throw new Error(`the floor stack made API calls: ${JSON.stringify(counted.floor)}`);
+            if (JSON.stringify(counted.calls) !== JSON.stringify(counted.ours)) {
+              throw new Error(`${op}: the calls floor made other calls than ours: ${JSON.stringify(counted.calls)} against ${JSON.stringify(counted.ours)}`);
             }
           }
           const med = (xs: Cpu[]): Cpu => ({
@@ -127,15 +136,26 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
             provider: median(xs.map((x) => x.provider)),
             engine: median(xs.map((x) => x.engine)),
           });
-          const row: Row = { n, op, ours: median(t.ours), floor: median(t.floor), oursCpu: med(cpu.ours), floorCpu: med(cpu.floor), calls: counted, note };
+          const row: Row = {
+            n,
+            op,
+            ours: median(t.ours),
+            floor: median(t.floor),
+            callsFloor: median(t.calls),
+            oursCpu: med(cpu.ours),
+            floorCpu: med(cpu.floor),
+            callsFloorCpu: med(cpu.calls),
+            calls: counted.ours,
+            note,
+          };
           rows.push(row);
           log(formatRow(row));
           return row;
         };
         const up = ["up", "--yes", "--skip-preview"];
         const created = await measure("up (create)", up, 1);
-        created.stateBytes = { ours: await stateBytesPerResource(stacks.ours), floor: await stateBytesPerResource(stacks.floor) };
-        log(`  N=${n} state per resource: ours ${created.stateBytes.ours} B, floor ${created.stateBytes.floor} B`);
+        created.stateBytes = { ours: await stateBytesPerResource(stacks.ours), floor: await stateBytesPerResource(stacks.floor), calls: await stateBytesPerResource(stacks.calls) };
+        log(`  N=${n} state per resource: ours ${created.stateBytes.ours} B, floor ${created.stateBytes.floor} B, calls floor ${created.stateBytes.calls} B`);
         await measure("preview (first after create)", ["preview"], 1);
         await measure("up (nothing to do)", up, 1);
         await measure("preview", ["preview"], opts.repeat);
@@ -143,11 +163,11 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
         await measure("refresh", ["refresh", "--yes", "--skip-preview"], opts.repeat);
         stacks.floor.writeProgram(floorProgram(n, 2));
         stacks.ours.writeProgram(oursProgram(n, 2));
+        stacks.calls.writeProgram(callsFloorProgram(n, 2));
         await measure("update (a tag)", up, 1);
         await measure("destroy", ["destroy", "--yes", "--skip-preview"], 1);
       } finally {
-        stacks.floor.dispose();
-        stacks.ours.dispose();
+        for (const side of sides) stacks[side].dispose();
       }
     }
   } finally {
@@ -179,7 +199,7 @@ function cpuDelta(r: Row): string {
 }
 
 function formatRow(r: Row): string {
-  return `  N=${r.n} ${r.op}: ours ${r.ours.toFixed(2)} s, floor ${r.floor.toFixed(2)} s, ratio ${(r.ours / r.floor).toFixed(2)}; cpu ${r.oursCpu.total.toFixed(2)} / ${r.floorCpu.total.toFixed(2)} s = ${(r.oursCpu.total / r.floorCpu.total).toFixed(2)} (program/provider/engine ${cpuDelta(r)}); calls ${callSummary(r)}`;
+  return `  N=${r.n} ${r.op}: ours ${r.ours.toFixed(2)} s, floor ${r.floor.toFixed(2)} s, ratio ${(r.ours / r.floor).toFixed(2)}; calls floor ${r.callsFloor.toFixed(2)} s, ours / calls floor ${(r.ours / r.callsFloor).toFixed(2)}; cpu ${r.oursCpu.total.toFixed(2)} / ${r.floorCpu.total.toFixed(2)} s = ${(r.oursCpu.total / r.floorCpu.total).toFixed(2)} (program/provider/engine ${cpuDelta(r)}); calls ${callSummary(r)}`;
 }
 
 /** The table, then the cost per resource between consecutive sizes (how each side grows with N). */
@@ -187,13 +207,15 @@ export function report(rows: Row[]): string {
   const lines: string[] = [];
   lines.push(
     table(
-      ["N", "operation", "ours s", "floor s", "ratio", "cpu ours/floor s", "cpu ratio", "Δcpu prog/prov/engine", "calls"],
+      ["N", "operation", "ours s", "floor s", "ratio", "calls floor s", "ours/calls floor", "cpu ours/floor s", "cpu ratio", "Δcpu prog/prov/engine", "calls"],
       rows.map((r) => [
         String(r.n),
         r.op,
         r.ours.toFixed(2),
         r.floor.toFixed(2),
         (r.ours / r.floor).toFixed(2),
+        r.callsFloor.toFixed(2),
+        (r.ours / r.callsFloor).toFixed(2),
         `${r.oursCpu.total.toFixed(1)} / ${r.floorCpu.total.toFixed(1)}`,
         (r.oursCpu.total / r.floorCpu.total).toFixed(2),
         cpuDelta(r),
@@ -203,8 +225,8 @@ export function report(rows: Row[]): string {
   );
   const sized = rows.filter((r) => r.stateBytes);
   if (sized.length > 0) {
-    lines.push("\nstate per resource after the create, in bytes (the engine rewrites all of it at every checkpoint): ours / floor");
-    for (const r of sized) lines.push(`  N=${r.n}: ${r.stateBytes?.ours} / ${r.stateBytes?.floor} (${((r.stateBytes?.ours ?? 0) / (r.stateBytes?.floor ?? 1)).toFixed(2)})`);
+    lines.push("\nstate per resource after the create, in bytes (the engine rewrites all of it at every checkpoint): ours / floor / calls floor");
+    for (const r of sized) lines.push(`  N=${r.n}: ${r.stateBytes?.ours} / ${r.stateBytes?.floor} / ${r.stateBytes?.calls} (ours / floor ${((r.stateBytes?.ours ?? 0) / (r.stateBytes?.floor ?? 1)).toFixed(2)})`);
   }
   const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
   if (sizes.length > 1) {
