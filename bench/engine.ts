@@ -2,9 +2,9 @@
  * Our resources against the engine's floor: N ServingEndpoints vs N no-op dynamic resources (bench/programs.ts), under
  * the same Pulumi CLI, in the same run, operation by operation: up, preview, preview --refresh, refresh, update,
  * destroy. Prints wall times, their ratio, and the API calls each operation made (counted on the plane's side, per
- * route). Beside them, the calls floor: the no-op resources making ours's calls, route for route (checked here), the
- * cheapest way; ours against it is what our provider adds to the calls themselves. Figures only: nothing here asserts
- * a time.
+ * route). Beside them, the same-work floor: the work any provider of these endpoints must do (ours's calls, route for
+ * route, and ours's state, field for field: both checked here) with none of our code; ours against it is what our
+ * code adds to the work itself. Figures only: nothing here asserts a time.
  *
  *   npx ts-node --transpile-only bench/engine.ts [--n 10,100,300] [--repeat 3]
  *
@@ -19,7 +19,7 @@ import { startPlaneProcess, type PlaneProcess } from "../tests/helpers/plane";
 import { TestStack } from "../tests/helpers/stack";
 import { REPO } from "../tests/helpers/paths";
 import { byRoute, countCalls, type CallSource } from "./calls";
-import { callsFloorEnv, callsFloorProgram, floorProgram, oursProgram } from "./programs";
+import { floorProgram, oursProgram, workFloorEnv, workFloorProgram } from "./programs";
 import { ensurePulumi, flagList, flagNumber, median, table } from "./util";
 
 interface Row {
@@ -28,19 +28,19 @@ interface Row {
   /** Wall seconds (median of the runs). */
   ours: number;
   floor: number;
-  /** The calls floor's wall seconds (median): the no-op resources making ours's calls. */
-  callsFloor: number;
+  /** The same-work floor's wall seconds (median): ours's calls and state, none of our code. */
+  workFloor: number;
   /** CPU seconds (user + system) of the whole `pulumi` process tree, and by process (medians). */
   oursCpu: Cpu;
   floorCpu: Cpu;
-  callsFloorCpu: Cpu;
+  workFloorCpu: Cpu;
   calls: [string, number][];
   note?: string;
   /** Bytes of state per resource after the create (what every checkpoint of the engine rewrites). */
   stateBytes?: Record<Side, number>;
 }
 
-type Side = "ours" | "floor" | "calls";
+type Side = "ours" | "floor" | "work";
 
 /** CPU seconds of one run, by process: the program, the dynamic provider, and the rest (the Go CLI and language host). */
 export interface Cpu {
@@ -106,16 +106,16 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
       const stacks: Record<Side, TestStack> = {
         floor: await TestStack.create({ program: floorProgram(n, 1), projectName: "bench-floor", env }),
         ours: await TestStack.create({ program: oursProgram(n, 1), projectName: "bench-ours", plane: { url: calls.url, token: plane.token }, env }),
-        calls: await TestStack.create({ program: callsFloorProgram(n, 1), projectName: "bench-calls", plane: { url: calls.url, token: plane.token }, env: { ...env, ...callsFloorEnv } }),
+        work: await TestStack.create({ program: workFloorProgram(n, 1), projectName: "bench-work", plane: { url: calls.url, token: plane.token }, env: { ...env, ...workFloorEnv } }),
       };
-      const sides: Side[] = ["ours", "floor", "calls"];
+      const sides: Side[] = ["ours", "floor", "work"];
       try {
         let turn = 0;
         /** Runs one operation on the three stacks (the order rotating between runs), `times` times; medians of each. */
         const measure = async (op: string, args: string[], times: number, note?: string) => {
-          const t: Record<Side, number[]> = { ours: [], floor: [], calls: [] };
-          const cpu: Record<Side, Cpu[]> = { ours: [], floor: [], calls: [] };
-          const counted: Record<Side, [string, number][]> = { ours: [], floor: [], calls: [] };
+          const t: Record<Side, number[]> = { ours: [], floor: [], work: [] };
+          const cpu: Record<Side, Cpu[]> = { ours: [], floor: [], work: [] };
+          const counted: Record<Side, [string, number][]> = { ours: [], floor: [], work: [] };
           for (let i = 0; i < times; i++) {
             turn++;
             for (const side of [...sides.slice(turn % 3), ...sides.slice(0, turn % 3)]) {
@@ -126,8 +126,8 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
               counted[side] = byRoute(await calls.take());
             }
             if (counted.floor.length > 0) throw new Error(`the floor stack made API calls: ${JSON.stringify(counted.floor)}`);
-            if (JSON.stringify(counted.calls) !== JSON.stringify(counted.ours)) {
-              throw new Error(`${op}: the calls floor made other calls than ours: ${JSON.stringify(counted.calls)} against ${JSON.stringify(counted.ours)}`);
+            if (JSON.stringify(counted.work) !== JSON.stringify(counted.ours)) {
+              throw new Error(`${op}: the same-work floor made other calls than ours: ${JSON.stringify(counted.work)} against ${JSON.stringify(counted.ours)}`);
             }
           }
           const med = (xs: Cpu[]): Cpu => ({
@@ -141,10 +141,10 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
             op,
             ours: median(t.ours),
             floor: median(t.floor),
-            callsFloor: median(t.calls),
+            workFloor: median(t.work),
             oursCpu: med(cpu.ours),
             floorCpu: med(cpu.floor),
-            callsFloorCpu: med(cpu.calls),
+            workFloorCpu: med(cpu.work),
             calls: counted.ours,
             note,
           };
@@ -154,16 +154,18 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
         };
         const up = ["up", "--yes", "--skip-preview"];
         const created = await measure("up (create)", up, 1);
-        created.stateBytes = { ours: await stateBytesPerResource(stacks.ours), floor: await stateBytesPerResource(stacks.floor), calls: await stateBytesPerResource(stacks.calls) };
-        log(`  N=${n} state per resource: ours ${created.stateBytes.ours} B, floor ${created.stateBytes.floor} B, calls floor ${created.stateBytes.calls} B`);
+        await sameShape(stacks.ours, stacks.work, "after the create");
+        created.stateBytes = { ours: await stateBytesPerResource(stacks.ours), floor: await stateBytesPerResource(stacks.floor), work: await stateBytesPerResource(stacks.work) };
+        log(`  N=${n} state per resource: ours ${created.stateBytes.ours} B, floor ${created.stateBytes.floor} B, same-work floor ${created.stateBytes.work} B`);
         await measure("preview (first after create)", ["preview"], 1);
         await measure("up (nothing to do)", up, 1);
         await measure("preview", ["preview"], opts.repeat);
         await measure("preview --refresh", ["preview", "--refresh"], opts.repeat);
         await measure("refresh", ["refresh", "--yes", "--skip-preview"], opts.repeat);
+        await sameShape(stacks.ours, stacks.work, "after a refresh");
         stacks.floor.writeProgram(floorProgram(n, 2));
         stacks.ours.writeProgram(oursProgram(n, 2));
-        stacks.calls.writeProgram(callsFloorProgram(n, 2));
+        stacks.work.writeProgram(workFloorProgram(n, 2));
         await measure("update (a tag)", up, 1);
         await measure("destroy", ["destroy", "--yes", "--skip-preview"], 1);
       } finally {
@@ -175,6 +177,20 @@ export async function engineBench(opts: { sizes: number[]; repeat: number; skipC
     await plane.stop();
   }
   return rows;
+}
+
+/**
+ * Fails the bench when the same-work floor keeps other fields than ours (inputs and outputs, top level): it would
+ * no longer measure the same work. Ours's fields change with the package; the floor's list must follow.
+ */
+async function sameShape(ours: TestStack, work: TestStack, when: string): Promise<void> {
+  const shape = async (stack: TestStack) => {
+    const r = (await stack.exportState()).resources.find((x) => x.type.startsWith("pulumi-nodejs:dynamic")) as { inputs?: object; outputs?: object } | undefined;
+    const keys = (o?: object) => Object.keys(o ?? {}).sort().join(", ");
+    return `inputs: ${keys(r?.inputs)}; outputs: ${keys(r?.outputs)}`;
+  };
+  const [a, b] = [await shape(ours), await shape(work)];
+  if (a !== b) throw new Error(`the same-work floor keeps other fields than ours ${when}:\n  ours: ${a}\n  work: ${b}\n(bench/programs.ts, bench/work-floor-provider.js)`);
 }
 
 /** Mean JSON bytes of one dynamic resource's entry in the exported state (inputs, outputs, URN and the rest). */
@@ -199,7 +215,7 @@ function cpuDelta(r: Row): string {
 }
 
 function formatRow(r: Row): string {
-  return `  N=${r.n} ${r.op}: ours ${r.ours.toFixed(2)} s, floor ${r.floor.toFixed(2)} s, ratio ${(r.ours / r.floor).toFixed(2)}; calls floor ${r.callsFloor.toFixed(2)} s, ours / calls floor ${(r.ours / r.callsFloor).toFixed(2)}; cpu ${r.oursCpu.total.toFixed(2)} / ${r.floorCpu.total.toFixed(2)} s = ${(r.oursCpu.total / r.floorCpu.total).toFixed(2)} (program/provider/engine ${cpuDelta(r)}); calls ${callSummary(r)}`;
+  return `  N=${r.n} ${r.op}: ours ${r.ours.toFixed(2)} s, floor ${r.floor.toFixed(2)} s, ratio ${(r.ours / r.floor).toFixed(2)}; same-work floor ${r.workFloor.toFixed(2)} s, ours / same work ${(r.ours / r.workFloor).toFixed(2)}; cpu ${r.oursCpu.total.toFixed(2)} / ${r.floorCpu.total.toFixed(2)} s = ${(r.oursCpu.total / r.floorCpu.total).toFixed(2)} (program/provider/engine ${cpuDelta(r)}); calls ${callSummary(r)}`;
 }
 
 /** The table, then the cost per resource between consecutive sizes (how each side grows with N). */
@@ -207,15 +223,15 @@ export function report(rows: Row[]): string {
   const lines: string[] = [];
   lines.push(
     table(
-      ["N", "operation", "ours s", "floor s", "ratio", "calls floor s", "ours/calls floor", "cpu ours/floor s", "cpu ratio", "Δcpu prog/prov/engine", "calls"],
+      ["N", "operation", "ours s", "floor s", "ratio", "same-work s", "ours/same work", "cpu ours/floor s", "cpu ratio", "Δcpu prog/prov/engine", "calls"],
       rows.map((r) => [
         String(r.n),
         r.op,
         r.ours.toFixed(2),
         r.floor.toFixed(2),
         (r.ours / r.floor).toFixed(2),
-        r.callsFloor.toFixed(2),
-        (r.ours / r.callsFloor).toFixed(2),
+        r.workFloor.toFixed(2),
+        (r.ours / r.workFloor).toFixed(2),
         `${r.oursCpu.total.toFixed(1)} / ${r.floorCpu.total.toFixed(1)}`,
         (r.oursCpu.total / r.floorCpu.total).toFixed(2),
         cpuDelta(r),
@@ -225,8 +241,8 @@ export function report(rows: Row[]): string {
   );
   const sized = rows.filter((r) => r.stateBytes);
   if (sized.length > 0) {
-    lines.push("\nstate per resource after the create, in bytes (the engine rewrites all of it at every checkpoint): ours / floor / calls floor");
-    for (const r of sized) lines.push(`  N=${r.n}: ${r.stateBytes?.ours} / ${r.stateBytes?.floor} / ${r.stateBytes?.calls} (ours / floor ${((r.stateBytes?.ours ?? 0) / (r.stateBytes?.floor ?? 1)).toFixed(2)})`);
+    lines.push("\nstate per resource after the create, in bytes (the engine rewrites all of it at every checkpoint): ours / floor / same-work floor");
+    for (const r of sized) lines.push(`  N=${r.n}: ${r.stateBytes?.ours} / ${r.stateBytes?.floor} / ${r.stateBytes?.work} (ours / floor ${((r.stateBytes?.ours ?? 0) / (r.stateBytes?.floor ?? 1)).toFixed(2)})`);
   }
   const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
   if (sizes.length > 1) {

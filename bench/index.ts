@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the engine bench (ours vs the no-op floor, every operation), waiting for READY, convergence under
+ * `npm run bench`: the engine bench (ours vs the no-op floor and the same-work floor, every operation), waiting for READY, convergence under
  * the workspace's operation limit, and the plane's own throughput; then bench/query.ts (the query path).
  *
  * The default set finishes in about ten minutes on a loaded 2-core machine: N = 10 and 30, one run per operation,

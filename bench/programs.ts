@@ -4,9 +4,9 @@
  *   a tag the update step changes);
  * - the floor: N no-op dynamic resources whose provider does nothing (no network, no package of ours loaded), with
  *   the same arguments, so state size and secret handling cost the engine the same;
- * - the calls floor: the floor's resources, whose provider makes the API calls ours makes, route for route (the bench
- *   checks the counts), the cheapest way: one kept-alive node:http connection pool, a bearer token from the
- *   environment, answers read and dropped. What ours costs beyond it is what our provider adds to the calls themselves.
+ * - the same-work floor: the work any provider of these endpoints must do, and none of our code: ours's API calls,
+ *   route for route, and ours's state, field for field (bench/engine.ts checks both), made and kept the cheapest way
+ *   (bench/work-floor-provider.js). What ours costs beyond it is what our code adds to the work itself.
  */
 import * as path from "node:path";
 
@@ -67,41 +67,44 @@ for (let i = 0; i < ${n}; i++) {
 `;
 }
 
-/** Where the calls floor's provider finds the module that makes its calls (in its environment: see callsFloorEnv). */
-export const callsFloorEnv = { BENCH_CALLS_FLOOR: path.join(__dirname, "calls-floor-provider.js") };
+/** Where the same-work floor's provider finds the module that does its work (in its environment). */
+export const workFloorEnv = { BENCH_WORK_FLOOR: path.join(__dirname, "work-floor-provider.js") };
 
 /**
- * The calls floor: the floor's provider, delegating each method to bench/calls-floor-provider.js, which makes ours's
- * calls for it (create: POST + GET; read: GET; update: GET + PATCH of the tags; delete: GET + DELETE; one identity GET
- * per process before the first read, update or delete, as ours's workspace guard makes).
+ * The same-work floor: a dynamic resource declared with the inputs ours's ServingEndpoint class hands its provider
+ * (naming inputs, the key split into \`secrets\`, default traffic) and the placeholders it registers for its outputs,
+ * whose provider is bench/work-floor-provider.js. Its provider text in state is one line, as ours's is (a serialized
+ * closure would cost it 2 KB of state per resource that ours does not pay, and its mutating operations with it).
  */
-export function callsFloorProgram(n: number, round: number): string {
+export function workFloorProgram(n: number, round: number): string {
   return `import * as pulumi from "@pulumi/pulumi";
 
-const provider: pulumi.dynamic.ResourceProvider = {
-  async create(inputs) {
-    return require(process.env.BENCH_CALLS_FLOOR!).create(inputs);
-  },
-  async read(id, props) {
-    return require(process.env.BENCH_CALLS_FLOOR!).read(id, props);
-  },
-  async update(id, olds, news) {
-    return require(process.env.BENCH_CALLS_FLOOR!).update(id, olds, news);
-  },
-  async delete(id, props) {
-    return require(process.env.BENCH_CALLS_FLOOR!).delete(id, props);
-  },
-};
+const PROVIDER = "exports.handler = () => require(process.env.BENCH_WORK_FLOOR);";
+const OUTPUTS = ["configVersion", "createdAt", "creator", "endpointId", "endpointUrl", "state", "task", "updatedAt", "workspaceId"];
 
-class Calls extends pulumi.dynamic.Resource {
-  constructor(name: string, args: Record<string, unknown>) {
-    super(provider, name, { ...args, benchName: name }, undefined, "bench", "Calls");
+class Work extends pulumi.CustomResource {
+  constructor(name: string, args: { servedEntities: any[]; tags: Record<string, string> }) {
+    const e = args.servedEntities[0];
+    const { openaiApiKeyPlaintext, ...openaiConfig } = e.externalModel.openaiConfig;
+    const seed = \`\${pulumi.getProject()}/\${pulumi.getStack()}\`;
+    super("pulumi-nodejs:dynamic/bench:Work", name, {
+      __provider: PROVIDER,
+      logicalName: name,
+      nameSeed: seed,
+      managedBy: \`\${seed}/ServingEndpoint/\${name}\`,
+      name: \`\${name}-work\`,
+      secrets: { "servedEntities[0].externalModel.openaiConfig.openaiApiKeyPlaintext": openaiApiKeyPlaintext },
+      servedEntities: [{ ...e, externalModel: { ...e.externalModel, openaiConfig } }],
+      tags: args.tags,
+      traffic: [{ servedEntityName: e.name, trafficPercentage: 100 }],
+      ...Object.fromEntries(OUTPUTS.map((k) => [k, undefined])),
+    });
   }
 }
 
 const key = pulumi.secret("sk-bench-not-a-real-key");
 for (let i = 0; i < ${n}; i++) {
-  new Calls(\`ep-\${i}\`, ${argsSource(round)});
+  new Work(\`ep-\${i}\`, ${argsSource(round)});
 }
 `;
 }
