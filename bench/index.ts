@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the engine bench (ours vs the no-op floor and the same-work floor, every operation), waiting for READY, convergence under
- * the workspace's operation limit, and the plane's own throughput; then bench/query.ts (the query path).
+ * `npm run bench`: the engine bench (ours vs the no-op floor and the same-work floor, every operation), waiting for
+ * READY, convergence under the workspace's operation limit, and the plane's own throughput; then bench/query.ts (the
+ * query path).
  *
  * The default set finishes in about ten minutes on a loaded 2-core machine: N = 10 and 30, one run per operation,
  * the operation limit's window scaled to 20 s. `npm run bench -- --full` runs what issue 13 reports: N = 10, 100, 300
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     const rows = await engineBench({ sizes, repeat, skipCheckpoints });
     fs.mkdirSync(path.join(REPO, ".tmp"), { recursive: true });
     fs.writeFileSync(path.join(REPO, ".tmp", "bench-engine.json"), JSON.stringify(rows, null, 2));
-    section(`engine: ${sizes.join(", ")} ServingEndpoints vs as many no-op dynamic resources (wall = median of ${repeat} for read-only operations)${skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true" : ""}`, report(rows));
+    section(`engine: ${sizes.join(", ")} ServingEndpoints vs as many no-op dynamic resources and the same-work floor (wall = median of ${repeat} for read-only operations)${skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true" : ""}`, report(rows));
   }
   if (want("wait")) {
     const waits: WaitFigures[] = [];
