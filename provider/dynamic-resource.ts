@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { possiblyStable, withCommonOutputs, type KindSpec } from "./engine/plan";
+import { perSpec, possiblyStable, withCommonOutputs, type KindSpec } from "./engine/plan";
 import { MODULE } from "./engine/types";
 
 /** The run-time side, required by the package's public name from the program's folder (where the host runs). */
@@ -23,16 +23,10 @@ export function providerSource(kind: string): string {
  * keys become outputs) and `ignoreChanges` for the outputs `check` carries through updates (engine/plan.ts), so the
  * engine never shows those carried values as changed inputs.
  */
-const registrations = new WeakMap<KindSpec, { placeholders: Record<string, undefined>; ignoreChanges: string[] }>();
-function registrationOf(spec: KindSpec): { placeholders: Record<string, undefined>; ignoreChanges: string[] } {
-  let r = registrations.get(spec);
-  if (!r) {
-    const full = withCommonOutputs(spec);
-    r = { placeholders: Object.fromEntries(Object.keys(full.outputs).map((k) => [k, undefined])), ignoreChanges: [...possiblyStable(full)] };
-    registrations.set(spec, r);
-  }
-  return r;
-}
+const registrationOf = perSpec((spec) => {
+  const full = withCommonOutputs(spec);
+  return { placeholders: Object.fromEntries(Object.keys(full.outputs).map((k) => [k, undefined])), ignoreChanges: [...possiblyStable(full)] };
+});
 
 /**
  * What `pulumi.dynamic.Resource` does, with our provider text, for every kind: the type token

@@ -28,10 +28,10 @@ export interface KindSpec {
 }
 
 /**
- * What a spec implies and every call of the provider reads: computed once per spec object (specs are module
- * constants; a refresh of N resources would otherwise rebuild them 2N times).
+ * What a spec implies, computed once per spec object: specs are module constants, and the provider reads these on
+ * every call (a refresh of N resources would otherwise rebuild them 2N times), the program on every registration.
  */
-function once<T>(compute: (spec: KindSpec) => T): (spec: KindSpec) => T {
+export function perSpec<T>(compute: (spec: KindSpec) => T): (spec: KindSpec) => T {
   const cache = new WeakMap<KindSpec, T>();
   return (spec) => {
     let v = cache.get(spec);
@@ -41,10 +41,10 @@ function once<T>(compute: (spec: KindSpec) => T): (spec: KindSpec) => T {
 }
 
 /** A kind's spec with the outputs every kind records (the workspace it lives in). */
-export const withCommonOutputs = once((spec): KindSpec => ({ ...spec, outputs: { ...COMMON_OUTPUTS, ...spec.outputs } }));
+export const withCommonOutputs = perSpec((spec): KindSpec => ({ ...spec, outputs: { ...COMMON_OUTPUTS, ...spec.outputs } }));
 
-const fieldsOf = once((spec) => fieldTable(spec.inputs));
-const inputNamesOf = once((spec) => inputNames(spec.inputs));
+const fieldsOf = perSpec((spec) => fieldTable(spec.inputs));
+const inputNamesOf = perSpec((spec) => inputNames(spec.inputs));
 
 export interface Plan {
   /** Input fields whose comparable value differs (local-only ones included). */
@@ -117,7 +117,7 @@ function stableUnder(spec: KindSpec, p: Plan): string[] {
 }
 
 /** Every output a kind may carry across updates (what the Resource classes put in `ignoreChanges`). */
-export const possiblyStable = once((spec): readonly string[] => Object.entries(spec.outputs).filter(([, rule]) => rule.stable !== false).map(([name]) => name));
+export const possiblyStable = perSpec((spec): readonly string[] => Object.entries(spec.outputs).filter(([, rule]) => rule.stable !== false).map(([name]) => name));
 
 /**
  * Adds the stable outputs to checked inputs. `olds` are the stored inputs (empty for a create); values missing there
